@@ -1,0 +1,66 @@
+"""elearn: orientation training for personal assistants. ``create_app`` builds the Flask app."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from elearn import config as config_module
+from elearn.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the application: settings, extensions, blueprints; nothing else.
+
+    Args:
+        config: values that override the environment (tests pass a database URL here).
+
+    Raises:
+        ConfigError: the settings are unsafe for production or malformed.
+    """
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(config_module.DEFAULTS)
+    app.config.update(config_module.from_environment(app.instance_path))
+    if config:
+        if "DATABASE_URL" in config:
+            config = dict(config)
+            url = config.pop("DATABASE_URL")
+            config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(url)
+        app.config.update(config)
+    config_module.check_production(app.config)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["ELEARN_TIMEZONE"]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+    if app.config["ELEARN_TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["ELEARN_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    from elearn.core import web
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    login_manager.init_app(app)
+    web.init_app(app)
+
+    from elearn.accounts import models as _account_models  # noqa: F401 - registers the tables
+    from elearn.admin import bp as admin_bp
+    from elearn.auth import bp as auth_bp
+    from elearn.cli import register_commands
+    from elearn.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    register_commands(app)
+    return app

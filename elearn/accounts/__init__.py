@@ -1,0 +1,1 @@
+"""People, roles, cohorts and one-time tokens (invitations and password resets)."""

@@ -1,0 +1,233 @@
+"""Administration views: invitations (admins and trainers), people (admins), cohorts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from elearn.accounts import services as accounts
+from elearn.accounts.models import EmploymentModel, Role
+from elearn.admin import bp
+from elearn.admin.forms import CohortForm, InviteForm, UserActionForm, UserRolesForm, UserSearchForm
+from elearn.auth.mails import invitation_url, send_invitation
+from elearn.core.mail import MailError
+from elearn.core.time import utcnow
+from elearn.core.web import EMPLOYMENT_MODEL_LABELS, ROLE_LABELS, role_required
+from elearn.extensions import db
+
+# Trainers invite learners and supervisors; only admins hand out trainer and admin roles.
+TRAINER_MAY_INVITE = (Role.ASSISTANT, Role.SUPERVISOR)
+
+
+def _invitation_lifetime() -> timedelta:
+    return timedelta(days=current_app.config["ELEARN_INVITATION_DAYS"])
+
+
+def _cohort_choices(*, empty: bool) -> list[tuple[int, str]]:
+    choices = [(c.id, c.name) for c in accounts.list_cohorts()]
+    return ([(0, _("No group"))] + choices) if empty else choices
+
+
+def _deliver_invitation(issued: accounts.IssuedToken) -> None:
+    try:
+        send_invitation(issued, inviter_name=current_user.display_name)
+    except MailError:
+        flash(
+            _(
+                "The invitation was saved but the e-mail could not be sent. Give this link to "
+                "the person yourself: %(url)s",
+                url=invitation_url(issued),
+            ),
+            "warning",
+        )
+    else:
+        flash(_("An invitation was sent to %(email)s.", email=issued.token.user.email), "success")
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@role_required(Role.ADMIN, Role.TRAINER)
+def invite() -> Any:
+    """Invite a person by e-mail into a group with a role."""
+    allowed = list(Role) if current_user.has_role(Role.ADMIN) else list(TRAINER_MAY_INVITE)
+    form = InviteForm()
+    form.role.choices = [(r.value, ROLE_LABELS[r]) for r in allowed]
+    form.cohort.choices = _cohort_choices(empty=True)
+    if request.method == "GET":
+        form.role.data = Role.ASSISTANT.value
+        cohort_arg = request.args.get("cohort", type=int)
+        if cohort_arg:
+            form.cohort.data = cohort_arg
+    if form.validate_on_submit():
+        role = Role(form.role.data)
+        cohort = accounts.get_cohort(form.cohort.data) if form.cohort.data else None
+        try:
+            issued = accounts.invite_user(
+                form.email.data,
+                role,
+                cohort=cohort,
+                invited_by=current_user,
+                now=utcnow(),
+                lifetime=_invitation_lifetime(),
+                name=form.name.data or "",
+                language=form.language.data,
+            )
+        except accounts.EmailTaken:
+            db.session.rollback()
+            form.email.errors.append(_("Someone with this e-mail address already has an account."))
+        except accounts.CohortRequired:
+            db.session.rollback()
+            form.cohort.errors.append(_("A learner must belong to a group. Choose one."))
+        else:
+            db.session.commit()
+            _deliver_invitation(issued)
+            return redirect(url_for("admin.invite"))
+    return render_template("admin/invite.html", form=form)
+
+
+@bp.get("/users")
+@role_required(Role.ADMIN)
+def users() -> Any:
+    """List and search people."""
+    form = UserSearchForm(request.args)
+    form.role.choices = [("", _("All roles"))] + [(r.value, ROLE_LABELS[r]) for r in Role]
+    role = Role(form.role.data) if form.validate() and form.role.data else None
+    people = accounts.search_users(form.q.data or "", role=role)
+    return render_template("admin/users.html", form=form, people=people)
+
+
+def _user_or_404(user_id: int) -> Any:
+    user = accounts.get_user(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def user_detail(user_id: int) -> Any:
+    """One person: roles, group, supervised groups."""
+    user = _user_or_404(user_id)
+    form = UserRolesForm()
+    form.roles.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
+    form.cohort.choices = _cohort_choices(empty=True)
+    form.supervised.choices = _cohort_choices(empty=False)
+    if request.method == "GET":
+        form.roles.data = sorted(r.value for r in user.roles)
+        form.cohort.data = user.cohort_id or 0
+        form.supervised.data = [c.id for c in user.supervised_cohorts]
+    if form.validate_on_submit():
+        roles = {Role(r) for r in form.roles.data}
+        cohort = accounts.get_cohort(form.cohort.data) if form.cohort.data else None
+        chosen = set(form.supervised.data or [])
+        try:
+            accounts.set_roles(
+                user,
+                roles,
+                cohort=cohort,
+                supervised=[c for c in accounts.list_cohorts() if c.id in chosen],
+            )
+        except accounts.CohortRequired:
+            db.session.rollback()
+            form.cohort.errors.append(_("A learner must belong to a group. Choose one."))
+        except accounts.LastAdmin:
+            db.session.rollback()
+            form.roles.errors.append(_("The last administrator cannot lose the administrator role."))
+        else:
+            db.session.commit()
+            flash(_("The roles have been saved."), "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template("admin/user_detail.html", user=user, form=form, action=UserActionForm())
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required(Role.ADMIN)
+def user_active(user_id: int) -> Any:
+    """Deactivate or reactivate a person."""
+    user = _user_or_404(user_id)
+    if UserActionForm().validate_on_submit():
+        active = request.form.get("active") == "1"
+        try:
+            accounts.set_active(user, active)
+        except accounts.LastAdmin:
+            db.session.rollback()
+            flash(_("The last administrator cannot be deactivated."), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("The account is active again.") if active else _("The account was deactivated."),
+                "success",
+            )
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/resend")
+@role_required(Role.ADMIN)
+def user_resend(user_id: int) -> Any:
+    """Send a new invitation link; older links stop working."""
+    user = _user_or_404(user_id)
+    if UserActionForm().validate_on_submit():
+        try:
+            issued = accounts.resend_invitation(
+                user, invited_by=current_user, now=utcnow(), lifetime=_invitation_lifetime()
+            )
+        except accounts.TokenUsed:
+            db.session.rollback()
+            flash(_("This person has already accepted the invitation."), "info")
+        else:
+            db.session.commit()
+            _deliver_invitation(issued)
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.get("/cohorts")
+@role_required(Role.ADMIN, Role.TRAINER)
+def cohorts() -> Any:
+    """All groups with their employment model, dates and size."""
+    return render_template(
+        "admin/cohorts.html", cohorts=accounts.list_cohorts(), counts=accounts.learner_counts()
+    )
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"], defaults={"cohort_id": None})
+@bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN, Role.TRAINER)
+def cohort_edit(cohort_id: int | None) -> Any:
+    """Create or edit a group."""
+    cohort = None
+    if cohort_id is not None:
+        cohort = accounts.get_cohort(cohort_id)
+        if cohort is None:
+            abort(404)
+    supervisors = accounts.users_with_role(Role.SUPERVISOR)
+    form = CohortForm(obj=cohort if request.method == "GET" else None)
+    form.employment_model.choices = [(m.value, EMPLOYMENT_MODEL_LABELS[m]) for m in EmploymentModel]
+    form.supervisors.choices = [(u.id, u.display_name) for u in supervisors]
+    if request.method == "GET" and cohort is not None:
+        form.supervisors.data = [u.id for u in cohort.supervisors]
+    if form.validate_on_submit():
+        chosen = set(form.supervisors.data or [])
+        try:
+            saved = accounts.save_cohort(
+                cohort,
+                name=form.name.data,
+                employment_model=EmploymentModel(form.employment_model.data),
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                supervisors=[u for u in supervisors if u.id in chosen],
+            )
+        except accounts.CohortNameTaken:
+            db.session.rollback()
+            form.name.errors.append(_("Another group already has this name."))
+        except ValueError:
+            db.session.rollback()
+            form.ends_on.errors.append(_("The end date must not be before the start date."))
+        else:
+            db.session.commit()
+            flash(_("The group has been saved."), "success")
+            return redirect(url_for("admin.cohort_edit", cohort_id=saved.id))
+    learners = accounts.search_users(cohort_id=cohort.id) if cohort else []
+    return render_template("admin/cohort_edit.html", form=form, cohort=cohort, learners=learners)

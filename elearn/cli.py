@@ -1,0 +1,102 @@
+"""Command-line tools: ``flask --app elearn users create`` and ``flask --app elearn demo seed``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import secrets
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from elearn.accounts import services as accounts
+from elearn.accounts.models import Cohort, EmploymentModel, Role, User, UserRole
+from elearn.accounts.passwords import hash_password
+from elearn.auth.mails import invitation_url
+from elearn.core.time import utcnow
+from elearn.extensions import db
+
+users_cli = AppGroup("users", help="Manage people.")
+demo_cli = AppGroup("demo", help="Demo data for development.")
+
+# Demo accounts: e-mail, name, roles, development password (printed by the command).
+DEMO_ACCOUNTS = (
+    ("opiskelija@example.fi", "Oona Opiskelija", (Role.ASSISTANT,), "demo-opiskelija-2026"),
+    ("ohjaaja@example.fi", "Olli Ohjaaja", (Role.SUPERVISOR,), "demo-ohjaaja-2026"),
+    ("kouluttaja@example.fi", "Kaisa Kouluttaja", (Role.TRAINER, Role.SUPERVISOR), "demo-kouluttaja-2026"),
+    ("admin@example.fi", "Aino Ylläpitäjä", (Role.ADMIN,), "demo-admin-2026"),
+)
+DEMO_COHORTS = (
+    ("Työnantajamallin pilotti 2026", EmploymentModel.EMPLOYER_MODEL),
+    ("Oma avustajatoiminta 2026", EmploymentModel.OWN_SERVICE),
+)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="The person's e-mail address.")
+@click.option("--name", default="", help="The person's name (they can change it).")
+@click.option(
+    "--role", "role", required=True, type=click.Choice([r.value for r in Role]), help="Role."
+)
+@click.option("--cohort", default="", help="Group name; required for an assistant.")
+def create_user(email: str, name: str, role: str, cohort: str) -> None:
+    """Invite a person and print their one-time invitation link."""
+    group = None
+    if cohort:
+        group = db.session.scalar(db.select(Cohort).where(Cohort.name == cohort))
+        if group is None:
+            raise click.ClickException(f"No group named {cohort!r}.")
+    try:
+        issued = accounts.invite_user(
+            email,
+            Role(role),
+            cohort=group,
+            invited_by=None,
+            now=utcnow(),
+            lifetime=timedelta(days=current_app.config["ELEARN_INVITATION_DAYS"]),
+            name=name,
+        )
+    except accounts.EmailTaken as exc:
+        raise click.ClickException(f"{email} already has an account.") from exc
+    except accounts.CohortRequired as exc:
+        raise click.ClickException("An assistant needs --cohort with a group name.") from exc
+    db.session.commit()
+    click.echo(f"Invited {issued.token.user.email} as {role}.")
+    click.echo(f"Invitation link (valid until {issued.token.expires_at:%Y-%m-%d %H:%M} UTC):")
+    click.echo(invitation_url(issued))
+
+
+@demo_cli.command("seed")
+def seed() -> None:
+    """Create demo groups and one account per role, and print their logins."""
+    if current_app.config["ELEARN_ENV"] == "production":
+        raise click.ClickException("demo seed refuses to run with ELEARN_ENV=production.")
+    cohorts = {}
+    for name, model in DEMO_COHORTS:
+        cohort = db.session.scalar(db.select(Cohort).where(Cohort.name == name))
+        if cohort is None:
+            cohort = Cohort(name=name, employment_model=model.value)
+            db.session.add(cohort)
+        cohorts[name] = cohort
+    pilot = cohorts[DEMO_COHORTS[0][0]]
+    click.echo("Demo accounts (development passwords, never use them in production):")
+    for email, name, roles, password in DEMO_ACCOUNTS:
+        user = accounts.get_user_by_email(email)
+        if user is None:
+            user = User(email=email, name=name, session_nonce=secrets.token_hex(16), language="fi")
+            db.session.add(user)
+        user.password_hash = hash_password(password)
+        user.is_active = True
+        user.role_rows = [UserRole(role=r.value) for r in roles]
+        user.cohort = pilot if Role.ASSISTANT in roles else None
+        if Role.SUPERVISOR in roles:
+            user.supervised_cohorts = list(cohorts.values())
+        click.echo(f"  {', '.join(r.value for r in roles):<20} {email:<26} {password}")
+    db.session.commit()
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the command groups to ``app``."""
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

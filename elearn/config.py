@@ -1,0 +1,118 @@
+"""Settings from the environment, with safe development defaults.
+
+Every variable is documented in the README. In production (``ELEARN_ENV=production``) the
+app refuses to start with a missing or development secret key.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - the known-bad value we refuse in production
+
+ENVIRONMENTS = ("development", "production", "test")
+
+
+class ConfigError(RuntimeError):
+    """The environment describes a set-up the app must not run with."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment(instance_path: str) -> dict[str, Any]:
+    """Read the configuration from environment variables."""
+    env = os.environ.get("ELEARN_ENV", "development").strip().lower() or "development"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"ELEARN_ENV must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
+    default_db = "sqlite:///" + str(Path(instance_path) / "elearn.sqlite3")
+    production = env == "production"
+    return {
+        "ELEARN_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "") or DEV_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL", "") or default_db
+        ),
+        "ELEARN_TIMEZONE": os.environ.get("ELEARN_TIMEZONE", "") or "Europe/Helsinki",
+        "ELEARN_BASE_URL": (os.environ.get("ELEARN_BASE_URL", "") or "http://127.0.0.1:5000").rstrip(
+            "/"
+        ),
+        "ELEARN_INVITATION_DAYS": _int("ELEARN_INVITATION_DAYS", 7),
+        "ELEARN_RESET_HOURS": _int("ELEARN_RESET_HOURS", 2),
+        "ELEARN_PASSWORD_MIN_LENGTH": _int("ELEARN_PASSWORD_MIN_LENGTH", 10),
+        # Mail: "log" writes messages to the application log (development), "smtp" sends them.
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "") or ("smtp" if production else "log"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "") or "127.0.0.1",
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool(os.environ.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _bool(os.environ.get("MAIL_USE_SSL")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "") or "elearn <noreply@localhost>",
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        # Login throttling: memory:// in one process; redis://host:port/0 for several app servers.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "") or "memory://",
+        "ELEARN_LOGIN_LIMIT_ACCOUNT": os.environ.get("ELEARN_LOGIN_LIMIT_ACCOUNT", "")
+        or "5 per 15 minutes",
+        "ELEARN_LOGIN_LIMIT_ADDRESS": os.environ.get("ELEARN_LOGIN_LIMIT_ADDRESS", "")
+        or "20 per 15 minutes",
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
+        "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
+        "ELEARN_TRUSTED_PROXIES": _int("ELEARN_TRUSTED_PROXIES", 0),
+    }
+
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "elearn_session",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
+    "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "BABEL_DEFAULT_LOCALE": "fi",
+    "LANGUAGES": ("fi", "sv", "en"),
+    "RATELIMIT_HEADERS_ENABLED": False,
+}
+
+
+def check_production(config: dict[str, Any]) -> None:
+    """Refuse to run production with settings that would make it unsafe.
+
+    Raises:
+        ConfigError: with a message that says what to set.
+    """
+    if config.get("ELEARN_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise ConfigError(
+            "ELEARN_ENV=production needs SECRET_KEY set to a long random value (at least 32 "
+            "characters), for example the output of: python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'"
+        )

@@ -1,0 +1,1 @@
+"""Cross-cutting helpers: markup, time, mail and database types."""

@@ -1,0 +1,195 @@
+"""Request-wide behaviour: locale choice, login loading, security headers, errors, template helpers."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort, current_app, g, render_template, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from elearn.accounts.models import EmploymentModel, Role
+from elearn.extensions import db, login_manager
+
+log = logging.getLogger("elearn")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+ROLE_LABELS = {
+    Role.ASSISTANT: _l("Assistant (learner)"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.TRAINER: _l("Trainer"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+EMPLOYMENT_MODEL_LABELS = {
+    EmploymentModel.OWN_SERVICE: _l("Own service production"),
+    EmploymentModel.EMPLOYER_MODEL: _l("Employer model"),
+    EmploymentModel.SERVICE_VOUCHER: _l("Service voucher"),
+    EmploymentModel.PURCHASED_SERVICE: _l("Purchased service"),
+}
+
+LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+
+# Titles of error pages, by status code.
+ERROR_TITLES = {
+    400: _l("The request could not be handled"),
+    403: _l("No access"),
+    404: _l("Page not found"),
+    405: _l("The request could not be handled"),
+    410: _l("The link is no longer valid"),
+    413: _l("The request was too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+}
+ERROR_TEXTS = {
+    400: _l("The form or address was not understood. Go back, check what you entered and try again."),
+    403: _l("You do not have access to this page. If you think you should, contact your trainer."),
+    404: _l("There is no page at this address. Check the address or go to the front page."),
+    405: _l("The form or address was not understood. Go back, check what you entered and try again."),
+    410: _l("The link is no longer valid."),
+    413: _l("What you sent was too large. Shorten it and try again."),
+    429: _l("Too many attempts in a short time. Wait a few minutes and try again."),
+    500: _l("An unexpected error occurred. Nothing you saved before this was lost. Try again in a moment."),
+}
+
+
+def select_locale() -> str:
+    """Language: the person's saved choice, else the session's, else Finnish."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@login_manager.user_loader
+def _load_user(session_id: str) -> Any:
+    from elearn.accounts.services import load_session_user
+
+    return load_session_user(session_id)
+
+
+def role_required(*roles: Role):  # noqa: ANN201 - decorator factory
+    """Allow a view only to signed-in people holding one of ``roles`` (403 otherwise)."""
+
+    def decorator(view):  # noqa: ANN001, ANN202
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _security_headers(response: Any) -> Any:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if getattr(g, "no_store", False) or request.endpoint in {"auth.login", "auth.accept"}:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_error(code: int, text: Any = None) -> tuple[str, int]:
+    """Render the localized error page for ``code``."""
+    return (
+        render_template(
+            "error.html",
+            code=code,
+            title=ERROR_TITLES.get(code, ERROR_TITLES[400]),
+            text=text or ERROR_TEXTS.get(code, ERROR_TEXTS[400]),
+        ),
+        code,
+    )
+
+
+def _handle_http(exc: HTTPException) -> Any:
+    code = exc.code or 500
+    if code < 400:
+        return exc
+    if code not in ERROR_TITLES:
+        code = 400 if code < 500 else 500
+    return render_error(code)
+
+
+def _handle_csrf(exc: CSRFError) -> Any:
+    return render_error(
+        400,
+        _l(
+            "The form had expired or was sent from another page. Nothing was saved. "
+            "Go back, reload the page and send the form again."
+        ),
+    )
+
+
+def _handle_unexpected(exc: Exception) -> Any:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the error page must render even if the database is gone
+        log.exception("rollback after error failed")
+    return render_error(500)
+
+
+def format_local_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """Format an instant in the service's zone and the current locale ("24.12.2026 klo 9.30")."""
+    if value is None:
+        return ""
+    if str(get_locale()) == "fi" and fmt == "medium":
+        # CLDR gives "24.12.2026 klo 9.30.00"; Finnish usage drops the seconds.
+        return format_datetime(value, "d.M.yyyy 'klo' H.mm")
+    return format_datetime(value, fmt)
+
+
+def init_app(app: Flask) -> None:
+    """Register headers, error handlers and template helpers on ``app``."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(Exception, _maybe_unexpected)
+
+    @app.context_processor
+    def _template_globals() -> dict[str, Any]:
+        return {
+            "Role": Role,
+            "ROLE_LABELS": ROLE_LABELS,
+            "EMPLOYMENT_MODEL_LABELS": EMPLOYMENT_MODEL_LABELS,
+            "LANGUAGE_NAMES": LANGUAGE_NAMES,
+            "current_locale": str(get_locale()),
+        }
+
+    app.jinja_env.filters["local_datetime"] = format_local_datetime
+    app.jinja_env.filters["local_date"] = lambda v: format_date(v) if isinstance(v, date) else ""
+
+
+def _maybe_unexpected(exc: Exception) -> Any:
+    # Tests may ask to see the real exception; by default they see what users see.
+    if current_app.config.get("PROPAGATE_UNEXPECTED"):
+        raise exc
+    return _handle_unexpected(exc)

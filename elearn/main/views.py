@@ -1,0 +1,56 @@
+"""Views of the main blueprint."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from elearn.accounts import services as accounts
+from elearn.extensions import db
+from elearn.main import bp
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A same-site relative path from ``target``, or ``default`` (no open redirects)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target:
+        return default
+    return target
+
+
+@bp.get("/")
+@login_required
+def home() -> Any:
+    """The signed-in person's front page: what their roles let them do."""
+    return render_template("main/home.html")
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    """200 ``ok`` after a database round trip; 503 when the database does not answer."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        current_app.logger.exception("health check failed")
+        return "database unavailable\n", 503, {"Content-Type": "text/plain; charset=utf-8"}
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@bp.post("/language")
+def set_language() -> Any:
+    """Switch the interface language; remembered on the account when signed in."""
+    language = request.form.get("language", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["lang"] = language
+        if current_user.is_authenticated:
+            accounts.set_language(current_user, language)
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("main.home")))
