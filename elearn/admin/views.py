@@ -8,12 +8,14 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from elearn.accounts import services as accounts
 from elearn.accounts.models import EmploymentModel, Role
 from elearn.admin import bp
 from elearn.admin.forms import CohortForm, InviteForm, UserActionForm, UserRolesForm, UserSearchForm
 from elearn.auth.mails import invitation_url, send_invitation
+from elearn.core.forms import choice_list
 from elearn.core.mail import MailError
 from elearn.core.time import utcnow
 from elearn.core.web import EMPLOYMENT_MODEL_LABELS, ROLE_LABELS, role_required
@@ -27,9 +29,9 @@ def _invitation_lifetime() -> timedelta:
     return timedelta(days=current_app.config["ELEARN_INVITATION_DAYS"])
 
 
-def _cohort_choices(*, empty: bool) -> list[tuple[int, str]]:
-    choices = [(c.id, c.name) for c in accounts.list_cohorts()]
-    return ([(0, _("No group"))] + choices) if empty else choices
+def _cohort_choices(*, empty: bool) -> list[SelectChoice]:
+    pairs = [(c.id, c.name) for c in accounts.list_cohorts()]
+    return choice_list(([(0, _("No group"))] + pairs) if empty else pairs)
 
 
 def _deliver_invitation(issued: accounts.IssuedToken) -> None:
@@ -54,7 +56,7 @@ def invite() -> Any:
     """Invite a person by e-mail into a group with a role."""
     allowed = list(Role) if current_user.has_role(Role.ADMIN) else list(TRAINER_MAY_INVITE)
     form = InviteForm()
-    form.role.choices = [(r.value, ROLE_LABELS[r]) for r in allowed]
+    form.role.choices = choice_list([(r.value, ROLE_LABELS[r]) for r in allowed])
     form.cohort.choices = _cohort_choices(empty=True)
     if request.method == "GET":
         form.role.data = Role.ASSISTANT.value
@@ -93,7 +95,7 @@ def invite() -> Any:
 def users() -> Any:
     """List and search people."""
     form = UserSearchForm(request.args)
-    form.role.choices = [("", _("All roles"))] + [(r.value, ROLE_LABELS[r]) for r in Role]
+    form.role.choices = choice_list([("", _("All roles"))] + [(r.value, ROLE_LABELS[r]) for r in Role])
     role = Role(form.role.data) if form.validate() and form.role.data else None
     people = accounts.search_users(form.q.data or "", role=role)
     return render_template("admin/users.html", form=form, people=people)
@@ -112,7 +114,7 @@ def user_detail(user_id: int) -> Any:
     """One person: roles, group, supervised groups."""
     user = _user_or_404(user_id)
     form = UserRolesForm()
-    form.roles.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
+    form.roles.choices = choice_list([(r.value, ROLE_LABELS[r]) for r in Role])
     form.cohort.choices = _cohort_choices(empty=True)
     form.supervised.choices = _cohort_choices(empty=False)
     if request.method == "GET":
@@ -204,8 +206,8 @@ def cohort_edit(cohort_id: int | None) -> Any:
             abort(404)
     supervisors = accounts.users_with_role(Role.SUPERVISOR)
     form = CohortForm(obj=cohort if request.method == "GET" else None)
-    form.employment_model.choices = [(m.value, EMPLOYMENT_MODEL_LABELS[m]) for m in EmploymentModel]
-    form.supervisors.choices = [(u.id, u.display_name) for u in supervisors]
+    form.employment_model.choices = choice_list([(m.value, EMPLOYMENT_MODEL_LABELS[m]) for m in EmploymentModel])
+    form.supervisors.choices = choice_list([(u.id, u.display_name) for u in supervisors])
     if request.method == "GET" and cohort is not None:
         form.supervisors.data = [u.id for u in cohort.supervisors]
     if form.validate_on_submit():
