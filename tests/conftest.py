@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from elearn import create_app
 from elearn.accounts.models import Cohort, EmploymentModel, Role, User, UserRole
@@ -107,6 +108,14 @@ def app(database_url: str, smtp_server: tuple[Mailbox, int]) -> Iterator[Flask]:
         _db.engine.dispose()
 
 
+class _ConnectionBoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session picks an engine by bind key and ignores ``bind``; here every
+    statement must go through the test's connection so that the rollback undoes it."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
 @pytest.fixture(autouse=True)
 def db(app: Flask, smtp_server: tuple[Mailbox, int]) -> Iterator[object]:
     """Each test runs inside a transaction that is rolled back at its end.
@@ -121,7 +130,11 @@ def db(app: Flask, smtp_server: tuple[Mailbox, int]) -> Iterator[object]:
         transaction = connection.begin()
         original = _db.session
         _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {
+                "class_": _ConnectionBoundSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
         )
         try:
             yield _db

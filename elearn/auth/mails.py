@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -13,7 +13,12 @@ from elearn.core.web import format_local_datetime
 
 def external_url(endpoint: str, **values: str) -> str:
     """An absolute link based on ``ELEARN_BASE_URL`` (works in requests and in commands)."""
-    return current_app.config["ELEARN_BASE_URL"] + url_for(endpoint, **values)
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        with current_app.test_request_context():
+            path = url_for(endpoint, **values)
+    return current_app.config["ELEARN_BASE_URL"] + path
 
 
 def invitation_url(issued: IssuedToken) -> str:

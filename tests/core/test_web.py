@@ -1,0 +1,112 @@
+"""Cross-cutting web behaviour: headers, CSRF, error pages, health check, languages."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from elearn.accounts.models import Role
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_http_only(client, make_user):
+    user = make_user()
+    response = client.post_form("/login", {"email": user.email, "password": "correct horse battery staple"})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("url", ["/login", "/password-reset", "/language", "/logout"])
+def test_post_without_csrf_token_is_refused(client, url):
+    response = client.post(url, data={"email": "a@example.fi", "password": "x", "language": "sv"})
+    assert response.status_code == 400
+    assert "Lomake oli vanhentunut" in response.get_data(as_text=True)
+
+
+def test_admin_post_without_csrf_token_changes_nothing(client, make_user, login_as, db):
+    person = make_user(Role.SUPERVISOR)
+    login_as(make_user(Role.ADMIN))
+    response = client.post(f"/admin/users/{person.id}/active", data={"active": "0"})
+    assert response.status_code == 400
+    db.session.refresh(person)
+    assert person.is_active
+
+
+def test_localized_404(client):
+    response = client.get("/ei-tallaista-sivua")
+    assert response.status_code == 404
+    assert "Sivua ei löytynyt" in response.get_data(as_text=True)
+
+
+def test_500_shows_a_friendly_page_without_a_trace(app, client, monkeypatch):
+    from elearn.accounts import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(services, "authenticate", broken)
+    response = client.post_form("/login", {"email": "a@example.fi", "password": "whatever it is"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Jokin meni vikaan" in html
+    assert "secret internal detail" not in html and "Traceback" not in html
+
+
+def test_healthz_does_a_database_round_trip(client, app, monkeypatch, db):
+    ok = client.get("/healthz")
+    assert ok.status_code == 200 and ok.get_data(as_text=True) == "ok\n"
+
+    def down(*args, **kwargs):
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("database is down"))
+
+    monkeypatch.setattr(db.session, "execute", down)
+    failed = client.get("/healthz")
+    assert failed.status_code == 503
+
+
+def test_language_switch_for_anonymous_visitor(client):
+    response = client.post_form("/language", {"language": "sv", "next": "/login"})
+    assert response.status_code == 302 and response.location == "/login"
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="sv">' in page and "Logga in" in page
+    client.post_form("/language", {"language": "en", "next": "/login"})
+    assert '<html lang="en">' in client.get("/login").get_data(as_text=True)
+
+
+def test_language_choice_is_remembered_for_the_person(client, make_user, login_as, db):
+    user = make_user(language="fi")
+    login_as(user)
+    client.post_form("/language", {"language": "sv", "next": "/"})
+    db.session.refresh(user)
+    assert user.language == "sv"
+    client.post_form("/logout")
+    client.post_form("/language", {"language": "en"})
+    login_as(user)
+    assert '<html lang="sv">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_ignores_unknown_languages_and_foreign_next(client):
+    response = client.post_form("/language", {"language": "xx", "next": "https://evil.example/"})
+    assert response.location == "/"
+    assert '<html lang="fi">' in client.get("/login").get_data(as_text=True)
+
+
+def test_finnish_date_format(app):
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale
+
+    from elearn.core.web import format_local_datetime
+
+    with app.test_request_context(), force_locale("fi"):
+        # 24.12.2026 07:30 UTC is 9.30 in Helsinki (UTC+2 in winter).
+        assert format_local_datetime(datetime(2026, 12, 24, 7, 30, tzinfo=UTC)) == "24.12.2026 klo 9.30"
