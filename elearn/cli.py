@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import secrets
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -24,7 +23,12 @@ demo_cli = AppGroup("demo", help="Demo data for development.")
 DEMO_ACCOUNTS = (
     ("opiskelija@example.fi", "Oona Opiskelija", (Role.ASSISTANT,), "demo-opiskelija-2026"),
     ("ohjaaja@example.fi", "Olli Ohjaaja", (Role.SUPERVISOR,), "demo-ohjaaja-2026"),
-    ("kouluttaja@example.fi", "Kaisa Kouluttaja", (Role.TRAINER, Role.SUPERVISOR), "demo-kouluttaja-2026"),
+    (
+        "kouluttaja@example.fi",
+        "Kaisa Kouluttaja",
+        (Role.TRAINER, Role.SUPERVISOR),
+        "demo-kouluttaja-2026",
+    ),
     ("admin@example.fi", "Aino Ylläpitäjä", (Role.ADMIN,), "demo-admin-2026"),
 )
 DEMO_COHORTS = (

@@ -57,9 +57,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
             os.environ.get("DATABASE_URL", "") or default_db
         ),
         "ELEARN_TIMEZONE": os.environ.get("ELEARN_TIMEZONE", "") or "Europe/Helsinki",
-        "ELEARN_BASE_URL": (os.environ.get("ELEARN_BASE_URL", "") or "http://127.0.0.1:5000").rstrip(
-            "/"
-        ),
+        "ELEARN_BASE_URL": (
+            os.environ.get("ELEARN_BASE_URL", "") or "http://127.0.0.1:5000"
+        ).rstrip("/"),
         "ELEARN_INVITATION_DAYS": _int("ELEARN_INVITATION_DAYS", 7),
         "ELEARN_RESET_HOURS": _int("ELEARN_RESET_HOURS", 2),
         "ELEARN_PASSWORD_MIN_LENGTH": _int("ELEARN_PASSWORD_MIN_LENGTH", 10),

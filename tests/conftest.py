@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from itertools import count
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -260,5 +259,3 @@ def login_as(client: Client) -> Callable[[User], Client]:
         return client
 
     return login
-
-

@@ -35,7 +35,7 @@ class TokenPurpose(enum.StrEnum):
     """What a one-time link is for."""
 
     INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose name, not a password
 
 
 def _in(values: type[enum.StrEnum]) -> str:
@@ -55,8 +55,12 @@ class Cohort(db.Model):
 
     __tablename__ = "cohorts"
     __table_args__ = (
-        sa.CheckConstraint(f"employment_model IN ({_in(EmploymentModel)})", name="employment_model"),
-        sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates"),
+        sa.CheckConstraint(
+            f"employment_model IN ({_in(EmploymentModel)})", name="employment_model"
+        ),
+        sa.CheckConstraint(
+            "ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates"
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -151,9 +155,7 @@ class UserToken(db.Model):
     """A one-time link: only a SHA-256 hash of the secret is stored."""
 
     __tablename__ = "user_tokens"
-    __table_args__ = (
-        sa.CheckConstraint(f"purpose IN ({_in(TokenPurpose)})", name="purpose"),
-    )
+    __table_args__ = (sa.CheckConstraint(f"purpose IN ({_in(TokenPurpose)})", name="purpose"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)

@@ -17,7 +17,9 @@ def common_passwords() -> frozenset[str]:
     """The shipped list of common and easily guessed passwords, lower-cased."""
     text = resources.files("elearn.data").joinpath("common_passwords.txt").read_text("utf-8")
     return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        line.strip().lower()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
     )
 
 

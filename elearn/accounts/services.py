@@ -348,7 +348,12 @@ def set_roles(
         raise ValueError("at least one role")
     if Role.ASSISTANT in new and cohort is None:
         raise CohortRequired()
-    if Role.ADMIN in user.roles and Role.ADMIN not in new and user.is_active and _admin_count() <= 1:
+    if (
+        Role.ADMIN in user.roles
+        and Role.ADMIN not in new
+        and user.is_active
+        and _admin_count() <= 1
+    ):
         raise LastAdmin()
     user.role_rows[:] = [r for r in user.role_rows if Role(r.role) in new]
     for role in sorted(new - user.roles):
@@ -413,7 +418,9 @@ def get_cohort(cohort_id: int) -> Cohort | None:
 def learner_counts() -> dict[int, int]:
     """Number of learners per cohort id, in one query."""
     rows = db.session.execute(
-        sa.select(User.cohort_id, sa.func.count()).where(User.cohort_id.is_not(None)).group_by(User.cohort_id)
+        sa.select(User.cohort_id, sa.func.count())
+        .where(User.cohort_id.is_not(None))
+        .group_by(User.cohort_id)
     )
     return {cohort_id: count for cohort_id, count in rows}
 

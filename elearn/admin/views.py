@@ -95,7 +95,9 @@ def invite() -> Any:
 def users() -> Any:
     """List and search people."""
     form = UserSearchForm(request.args)
-    form.role.choices = choice_list([("", _("All roles"))] + [(r.value, ROLE_LABELS[r]) for r in Role])
+    form.role.choices = choice_list(
+        [("", _("All roles"))] + [(r.value, ROLE_LABELS[r]) for r in Role]
+    )
     role = Role(form.role.data) if form.validate() and form.role.data else None
     people = accounts.search_users(form.q.data or "", role=role)
     return render_template("admin/users.html", form=form, people=people)
@@ -137,7 +139,9 @@ def user_detail(user_id: int) -> Any:
             form.cohort.errors.append(_("A learner must belong to a group. Choose one."))
         except accounts.LastAdmin:
             db.session.rollback()
-            form.roles.errors.append(_("The last administrator cannot lose the administrator role."))
+            form.roles.errors.append(
+                _("The last administrator cannot lose the administrator role.")
+            )
         else:
             db.session.commit()
             flash(_("The roles have been saved."), "success")
@@ -206,7 +210,9 @@ def cohort_edit(cohort_id: int | None) -> Any:
             abort(404)
     supervisors = accounts.users_with_role(Role.SUPERVISOR)
     form = CohortForm(obj=cohort if request.method == "GET" else None)
-    form.employment_model.choices = choice_list([(m.value, EMPLOYMENT_MODEL_LABELS[m]) for m in EmploymentModel])
+    form.employment_model.choices = choice_list(
+        [(m.value, EMPLOYMENT_MODEL_LABELS[m]) for m in EmploymentModel]
+    )
     form.supervisors.choices = choice_list([(u.id, u.display_name) for u in supervisors])
     if request.method == "GET" and cohort is not None:
         form.supervisors.data = [u.id for u in cohort.supervisors]

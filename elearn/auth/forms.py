@@ -37,9 +37,7 @@ class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(
-        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)]
-    )
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Send the link"))
 
 

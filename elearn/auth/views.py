@@ -139,9 +139,7 @@ def accept(secret: str) -> Any:
     except accounts.AccountError as exc:
         return _token_error_page(exc, TokenPurpose.INVITATION)
     invited = token.user
-    form = AcceptInvitationForm(
-        name=invited.name or None, language=invited.language
-    )
+    form = AcceptInvitationForm(name=invited.name or None, language=invited.language)
     form.password.description = form.password.description % {"n": _min_length()}
     if form.validate_on_submit():
         try:
@@ -247,7 +245,9 @@ def profile() -> Any:
         form = ProfileForm(obj=user)
     elif form.validate_on_submit():
         email_changes = accounts.normalise_email(form.email.data) != user.email
-        if email_changes and not verify_password(user.password_hash, form.current_password.data or ""):
+        if email_changes and not verify_password(
+            user.password_hash, form.current_password.data or ""
+        ):
             form.current_password.errors.append(
                 _("Enter your current password to change your e-mail address.")
             )
@@ -265,4 +265,3 @@ def profile() -> Any:
                 flash(_("Your details have been saved."), "success")
                 return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form, pw_form=pw_form)
-

@@ -1,4 +1,4 @@
-"""Request-wide behaviour: locale choice, login loading, security headers, errors, template helpers."""
+"""Request-wide behaviour: locale, login loading, security headers, errors, template helpers."""
 
 from __future__ import annotations
 
@@ -53,14 +53,21 @@ ERROR_TITLES = {
     500: _l("Something went wrong"),
 }
 ERROR_TEXTS = {
-    400: _l("The form or address was not understood. Go back, check what you entered and try again."),
+    400: _l(
+        "The form or address was not understood. Go back, check what you entered and try again."
+    ),
     403: _l("You do not have access to this page. If you think you should, contact your trainer."),
     404: _l("There is no page at this address. Check the address or go to the front page."),
-    405: _l("The form or address was not understood. Go back, check what you entered and try again."),
+    405: _l(
+        "The form or address was not understood. Go back, check what you entered and try again."
+    ),
     410: _l("The link is no longer valid."),
     413: _l("What you sent was too large. Shorten it and try again."),
     429: _l("Too many attempts in a short time. Wait a few minutes and try again."),
-    500: _l("An unexpected error occurred. Nothing you saved before this was lost. Try again in a moment."),
+    500: _l(
+        "An unexpected error occurred. Nothing you saved before this was lost. "
+        "Try again in a moment."
+    ),
 }
 
 

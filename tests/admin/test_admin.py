@@ -66,10 +66,16 @@ def test_deactivation_ends_sessions_and_blocks_login(app, client, make_user, log
     login_as(make_user(Role.ADMIN))
     assert client.post_form(f"/admin/users/{person.id}/active", {"active": "0"}).status_code == 302
     assert other.get("/").status_code == 302
-    assert other.post_form("/login", {"email": "pois@example.fi", "password": PASSWORD}).status_code == 200
+    assert (
+        other.post_form("/login", {"email": "pois@example.fi", "password": PASSWORD}).status_code
+        == 200
+    )
 
     client.post_form(f"/admin/users/{person.id}/active", {"active": "1"})
-    assert other.post_form("/login", {"email": "pois@example.fi", "password": PASSWORD}).status_code == 302
+    assert (
+        other.post_form("/login", {"email": "pois@example.fi", "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_unknown_person_is_404(client, make_user, login_as):
@@ -104,12 +110,20 @@ def test_cohort_dates_and_names_are_checked(client, make_user, login_as, make_co
     login_as(make_user(Role.ADMIN))
     backwards = client.post_form(
         "/admin/cohorts/new",
-        {"name": "Väärin päin", "employment_model": "own_service", "starts_on": "2027-05-01", "ends_on": "2027-01-01"},
+        {
+            "name": "Väärin päin",
+            "employment_model": "own_service",
+            "starts_on": "2027-05-01",
+            "ends_on": "2027-01-01",
+        },
     )
     assert backwards.status_code == 200 and "error-summary" in backwards.get_data(as_text=True)
-    taken = client.post_form("/admin/cohorts/new", {"name": "Olemassa", "employment_model": "own_service"})
+    taken = client.post_form(
+        "/admin/cohorts/new", {"name": "Olemassa", "employment_model": "own_service"}
+    )
     assert taken.status_code == 200 and "error-summary" in taken.get_data(as_text=True)
     bad_date = client.post_form(
-        "/admin/cohorts/new", {"name": "Huono pvm", "employment_model": "own_service", "starts_on": "31.2.2027"}
+        "/admin/cohorts/new",
+        {"name": "Huono pvm", "employment_model": "own_service", "starts_on": "31.2.2027"},
     )
     assert bad_date.status_code == 200 and "error-summary" in bad_date.get_data(as_text=True)

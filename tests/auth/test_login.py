@@ -81,7 +81,10 @@ def test_failures_from_one_address_are_throttled_across_accounts(client, make_us
 def test_successful_logins_do_not_count_towards_the_limit(client, make_user):
     user = make_user()
     for _ in range(7):
-        assert client.post_form("/login", {"email": user.email, "password": PASSWORD}).status_code == 302
+        assert (
+            client.post_form("/login", {"email": user.email, "password": PASSWORD}).status_code
+            == 302
+        )
         client.post_form("/logout")
 
 

@@ -23,8 +23,14 @@ def test_reset_by_mail_link(client, make_user, mailbox):
     done = client.post_form(link, {"password": NEW, "confirm": NEW})
     assert done.status_code == 302
     client.post_form("/logout")
-    assert client.post_form("/login", {"email": "unohti@example.fi", "password": PASSWORD}).status_code == 200
-    assert client.post_form("/login", {"email": "unohti@example.fi", "password": NEW}).status_code == 302
+    assert (
+        client.post_form("/login", {"email": "unohti@example.fi", "password": PASSWORD}).status_code
+        == 200
+    )
+    assert (
+        client.post_form("/login", {"email": "unohti@example.fi", "password": NEW}).status_code
+        == 302
+    )
     client.post_form("/logout")
     used = client.get(link)
     assert used.status_code == 410
@@ -32,7 +38,9 @@ def test_reset_by_mail_link(client, make_user, mailbox):
 
 
 def test_unknown_address_gets_the_same_answer_and_no_mail(client, mailbox):
-    response = client.post_form("/password-reset", {"email": "eiole@example.fi"}, follow_redirects=True)
+    response = client.post_form(
+        "/password-reset", {"email": "eiole@example.fi"}, follow_redirects=True
+    )
     assert "Jos osoite kuuluu" in response.get_data(as_text=True)
     assert mailbox.messages == []
 

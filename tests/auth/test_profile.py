@@ -8,7 +8,9 @@ from tests.conftest import PASSWORD
 def test_change_name_and_language(client, make_user, login_as, db):
     user = make_user(name="Vanha Nimi")
     login_as(user)
-    response = client.post_form("/profile", {"name": "Uusi Nimi", "email": user.email, "language": "en"})
+    response = client.post_form(
+        "/profile", {"name": "Uusi Nimi", "email": user.email, "language": "en"}
+    )
     assert response.status_code == 302
     page = client.get("/profile").get_data(as_text=True)
     assert '<html lang="en">' in page and 'value="Uusi Nimi"' in page
@@ -22,11 +24,15 @@ def test_email_change_needs_the_current_password(client, make_user, login_as):
     page = client.post_form("/profile", {"name": "X", "email": "uusi@example.fi", "language": "fi"})
     assert "Kirjoita nykyinen salasanasi" in page.get_data(as_text=True)
     ok = client.post_form(
-        "/profile", {"name": "X", "email": "uusi@example.fi", "language": "fi", "current_password": PASSWORD}
+        "/profile",
+        {"name": "X", "email": "uusi@example.fi", "language": "fi", "current_password": PASSWORD},
     )
     assert ok.status_code == 302
     client.post_form("/logout")
-    assert client.post_form("/login", {"email": "uusi@example.fi", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post_form("/login", {"email": "uusi@example.fi", "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_change_password(client, make_user, login_as):
@@ -34,14 +40,29 @@ def test_change_password(client, make_user, login_as):
     login_as(user)
     wrong = client.post_form(
         "/profile",
-        {"pw-current_password": "not it at all", "pw-password": "aivan uusi salasana", "pw-confirm": "aivan uusi salasana", "pw-submit_password": "1"},
+        {
+            "pw-current_password": "not it at all",
+            "pw-password": "aivan uusi salasana",
+            "pw-confirm": "aivan uusi salasana",
+            "pw-submit_password": "1",
+        },
     )
     assert "Nykyinen salasana on väärä" in wrong.get_data(as_text=True)
     ok = client.post_form(
         "/profile",
-        {"pw-current_password": PASSWORD, "pw-password": "aivan uusi salasana", "pw-confirm": "aivan uusi salasana", "pw-submit_password": "1"},
+        {
+            "pw-current_password": PASSWORD,
+            "pw-password": "aivan uusi salasana",
+            "pw-confirm": "aivan uusi salasana",
+            "pw-submit_password": "1",
+        },
     )
     assert ok.status_code == 302
     assert client.get("/profile").status_code == 200  # this session goes on
     client.post_form("/logout")
-    assert client.post_form("/login", {"email": user.email, "password": "aivan uusi salasana"}).status_code == 302
+    assert (
+        client.post_form(
+            "/login", {"email": user.email, "password": "aivan uusi salasana"}
+        ).status_code
+        == 302
+    )

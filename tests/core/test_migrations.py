@@ -55,7 +55,8 @@ def test_constraints_hold_in_the_database(app, db, make_user):
     try:
         with db.session.begin_nested():
             db.session.execute(
-                sa.text("INSERT INTO user_roles (user_id, role) VALUES (:id, 'superuser')"), {"id": user.id}
+                sa.text("INSERT INTO user_roles (user_id, role) VALUES (:id, 'superuser')"),
+                {"id": user.id},
             )
     except sa.exc.IntegrityError:
         pass
@@ -63,7 +64,9 @@ def test_constraints_hold_in_the_database(app, db, make_user):
         raise AssertionError("the role check constraint did not hold")
     try:
         with db.session.begin_nested():
-            db.session.execute(sa.text("INSERT INTO user_roles (user_id, role) VALUES (987654, 'admin')"))
+            db.session.execute(
+                sa.text("INSERT INTO user_roles (user_id, role) VALUES (987654, 'admin')")
+            )
     except sa.exc.IntegrityError:
         pass
     else:

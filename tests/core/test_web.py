@@ -20,7 +20,9 @@ def test_security_headers(client):
 
 def test_session_cookie_is_http_only(client, make_user):
     user = make_user()
-    response = client.post_form("/login", {"email": user.email, "password": "correct horse battery staple"})
+    response = client.post_form(
+        "/login", {"email": user.email, "password": "correct horse battery staple"}
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -109,4 +111,7 @@ def test_finnish_date_format(app):
 
     with app.test_request_context(), force_locale("fi"):
         # 24.12.2026 07:30 UTC is 9.30 in Helsinki (UTC+2 in winter).
-        assert format_local_datetime(datetime(2026, 12, 24, 7, 30, tzinfo=UTC)) == "24.12.2026 klo 9.30"
+        assert (
+            format_local_datetime(datetime(2026, 12, 24, 7, 30, tzinfo=UTC))
+            == "24.12.2026 klo 9.30"
+        )
