@@ -88,7 +88,14 @@ def test_pages_fit_320_px_without_sideways_scrolling(page: Page, live_server):
     page.get_by_label("Salasana").fill(live_server["logins"]["admin@example.fi"])
     page.get_by_role("button", name="Kirjaudu sisään").click()
     page.wait_for_url("**/")
-    for path in ("/", "/profile", "/admin/users", "/admin/cohorts", "/admin/invite", "/admin/cohorts/1"):
+    for path in (
+        "/",
+        "/profile",
+        "/admin/users",
+        "/admin/cohorts",
+        "/admin/invite",
+        "/admin/cohorts/1",
+    ):
         page.goto(path)
         assert no_horizontal_scroll(page), path
 
