@@ -75,6 +75,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
         # Login throttling: memory:// in one process; redis://host:port/0 for several app servers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "") or "memory://",
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "") or "elearn",
         "ELEARN_LOGIN_LIMIT_ACCOUNT": os.environ.get("ELEARN_LOGIN_LIMIT_ACCOUNT", "")
         or "5 per 15 minutes",
         "ELEARN_LOGIN_LIMIT_ADDRESS": os.environ.get("ELEARN_LOGIN_LIMIT_ADDRESS", "")

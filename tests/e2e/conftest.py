@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import free_port
@@ -42,27 +43,9 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """The app under gunicorn on a free port; yields its base URL and the demo logins."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    url = fresh_database("e2e", tmp)
-    env = dict(
-        os.environ,
-        DATABASE_URL=url,
-        ELEARN_ENV="development",
-        SECRET_KEY="e2e-secret-key-that-is-long-enough-for-gunicorn",
-        MAIL_BACKEND="log",
-        FLASK_APP="elearn",
-    )
-    flask = [str(BIN / "flask"), "--app", "elearn"]
-    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    seeded = subprocess.run(
-        [*flask, "demo", "seed"], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    )
-    logins = dict(re.findall(r"(\S+@example\.fi)\s+(\S+)", seeded.stdout))
-    port = free_port()
-    log = (tmp / "gunicorn.log").open("w")
+def start_gunicorn(env: dict, port: int, log_path: Path) -> tuple[subprocess.Popen, object]:
+    """Start the app under gunicorn (two workers) on ``port`` and wait for /healthz."""
+    log = log_path.open("w")
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "elearn:create_app()"],
         env=env,
@@ -70,23 +53,54 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:  # noqa: S310 - loopback
+            with urllib.request.urlopen(  # noqa: S310 - loopback only
+                f"http://127.0.0.1:{port}/healthz", timeout=2
+            ) as r:
                 if r.status == 200:
-                    break
+                    return server, log
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                pytest.fail("gunicorn did not start: " + (tmp / "gunicorn.log").read_text())
+                pytest.fail("gunicorn did not start: " + log_path.read_text())
             time.sleep(0.2)
-    yield {"base": base, "logins": logins}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The app under gunicorn on a free port; yields its base URL and the demo logins."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    url = fresh_database("e2e", tmp)
+    port = free_port()
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        ELEARN_ENV="development",
+        SECRET_KEY="e2e-secret-key-that-is-long-enough-for-gunicorn",
+        MAIL_BACKEND="log",
+        FLASK_APP="elearn",
+        # Two gunicorn workers share the login throttling counts through the local Redis.
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
+        RATELIMIT_KEY_PREFIX=f"elearn-e2e-{os.getpid()}-{port}",
+    )
+    flask = [str(BIN / "flask"), "--app", "elearn"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    seeded = subprocess.run(
+        [*flask, "demo", "seed"], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    logins = dict(re.findall(r"(\S+@example\.fi)\s+(\S+)", seeded.stdout))
+    server, log = start_gunicorn(env, port, tmp / "gunicorn.log")
+    base = f"http://127.0.0.1:{port}"
+    yield {"base": base, "logins": logins, "env": env, "tmp": tmp}
     server.terminate()
     server.wait(timeout=10)
     log.close()
     drop_database(url)
+    store = redis.Redis.from_url(env["RATELIMIT_STORAGE_URI"])
+    for key in store.scan_iter(match=f"*{env['RATELIMIT_KEY_PREFIX']}*"):
+        store.delete(key)
 
 
 @pytest.fixture(scope="session")
