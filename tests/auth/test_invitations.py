@@ -5,11 +5,32 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from elearn.accounts import services as accounts
 from elearn.accounts.models import Role
 from elearn.core.time import utcnow
 
 NEW_PASSWORD = "lumi sataa hiljaa 2026"
+
+
+@pytest.fixture
+def invite(app, make_cohort, db):
+    """Invite a learner through the service with the configured lifetime; returns the token."""
+
+    def make(email: str, now=None):
+        issued = accounts.invite_user(
+            email,
+            Role.ASSISTANT,
+            cohort=make_cohort(),
+            invited_by=None,
+            now=now or utcnow(),
+            lifetime=timedelta(days=app.config["ELEARN_INVITATION_DAYS"]),
+        )
+        db.session.commit()
+        return issued
+
+    return make
 
 
 def invite_link(mailbox, email: str) -> str:
@@ -65,16 +86,8 @@ def test_admin_invites_and_the_person_accepts(client, make_user, make_cohort, lo
     assert ok.status_code == 302
 
 
-def test_a_used_link_gives_a_clear_page(client, make_cohort, db):
-    issued = accounts.invite_user(
-        "kerran@example.fi",
-        Role.ASSISTANT,
-        cohort=make_cohort(),
-        invited_by=None,
-        now=utcnow(),
-        lifetime=timedelta(days=7),
-    )
-    db.session.commit()
+def test_a_used_link_gives_a_clear_page(client, invite):
+    issued = invite("kerran@example.fi")
     link = f"/invitation/{issued.secret}"
     data = {"name": "Kerran", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "language": "fi"}
     assert client.post_form(link, data).status_code == 302
@@ -95,16 +108,8 @@ def test_a_used_link_gives_a_clear_page(client, make_cohort, db):
     )
 
 
-def test_an_expired_link_gives_a_clear_page(client, make_cohort, db):
-    issued = accounts.invite_user(
-        "myohassa@example.fi",
-        Role.ASSISTANT,
-        cohort=make_cohort(),
-        invited_by=None,
-        now=utcnow() - timedelta(days=8),
-        lifetime=timedelta(days=7),
-    )
-    db.session.commit()
+def test_an_expired_link_gives_a_clear_page(client, invite):
+    issued = invite("myohassa@example.fi", now=utcnow() - timedelta(days=8))
     page = client.get(f"/invitation/{issued.secret}")
     assert page.status_code == 410
     assert "vanhentunut" in page.get_data(as_text=True)
@@ -116,16 +121,9 @@ def test_a_made_up_link_is_not_found(client):
     assert "kutsulinkki ei ole kelvollinen" in page.get_data(as_text=True)
 
 
-def test_invitation_expires_after_seven_days_by_default(app, make_cohort, db):
+def test_invitation_expires_after_seven_days_by_default(invite):
     now = utcnow()
-    issued = accounts.invite_user(
-        "seitseman@example.fi",
-        Role.ASSISTANT,
-        cohort=make_cohort(),
-        invited_by=None,
-        now=now,
-        lifetime=timedelta(days=app.config["ELEARN_INVITATION_DAYS"]),
-    )
+    issued = invite("seitseman@example.fi", now=now)
     assert issued.token.expires_at == now + timedelta(days=7)
     token = accounts.find_token(
         issued.secret, accounts.TokenPurpose.INVITATION, now=now + timedelta(days=6, hours=23)
@@ -133,16 +131,8 @@ def test_invitation_expires_after_seven_days_by_default(app, make_cohort, db):
     assert token.id == issued.token.id
 
 
-def test_weak_password_is_refused_and_the_form_keeps_the_name(client, make_cohort, db):
-    issued = accounts.invite_user(
-        "heikko@example.fi",
-        Role.ASSISTANT,
-        cohort=make_cohort(),
-        invited_by=None,
-        now=utcnow(),
-        lifetime=timedelta(days=7),
-    )
-    db.session.commit()
+def test_weak_password_is_refused_and_the_form_keeps_the_name(client, invite):
+    issued = invite("heikko@example.fi")
     link = f"/invitation/{issued.secret}"
     page = client.post_form(
         link,
@@ -160,16 +150,8 @@ def test_weak_password_is_refused_and_the_form_keeps_the_name(client, make_cohor
     assert client.get(link).status_code == 200
 
 
-def test_resend_replaces_the_old_link(client, make_user, login_as, mailbox, db, make_cohort):
-    issued = accounts.invite_user(
-        "uudelleen@example.fi",
-        Role.ASSISTANT,
-        cohort=make_cohort(),
-        invited_by=None,
-        now=utcnow(),
-        lifetime=timedelta(days=7),
-    )
-    db.session.commit()
+def test_resend_replaces_the_old_link(client, make_user, login_as, mailbox, invite):
+    issued = invite("uudelleen@example.fi")
     login_as(make_user(Role.ADMIN))
     response = client.post_form(f"/admin/users/{issued.token.user_id}/resend")
     assert response.status_code == 302
