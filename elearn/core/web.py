@@ -114,7 +114,7 @@ def _security_headers(response: Any) -> Any:
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config["SESSION_COOKIE_SECURE"]:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if getattr(g, "no_store", False) or request.endpoint in {"auth.login", "auth.accept"}:
+    if getattr(g, "no_store", False) or request.endpoint in {"auth.login", "auth.accept", "auth.reset_password"}:
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -115,3 +115,11 @@ def test_finnish_date_format(app):
             format_local_datetime(datetime(2026, 12, 24, 7, 30, tzinfo=UTC))
             == "24.12.2026 klo 9.30"
         )
+
+
+def test_form_errors_are_localized(client):
+    finnish = client.post_form("/password-reset", {"email": "ei-osoite"}).get_data(as_text=True)
+    assert "Virheellinen sähköpostiosoite" in finnish
+    client.post_form("/language", {"language": "sv"})
+    swedish = client.post_form("/login", {"email": "", "password": ""}).get_data(as_text=True)
+    assert "Det här fältet är obligatoriskt" in swedish
