@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := elearn
 
-.PHONY: run test lint format translations translations-update clean chromium install install-dev
+.PHONY: run test lint format translations translations-update clean chromium install install-dev videos content-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,7 @@ translations-update: $(VENV)/.installed
 	$(BIN)/pybabel update -i elearn/translations/messages.pot -d elearn/translations --no-fuzzy-matching --ignore-obsolete
 
 run: translations
+	$(BIN)/flask content check
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops)"
@@ -54,6 +55,15 @@ chromium:
 
 test: install-dev translations chromium
 	$(BIN)/pytest
+
+content-check: install
+	$(BIN)/flask content check
+
+# Self-made narrated clips from content/modules/*/media/*.slides.toml (needs ffmpeg, espeak-ng).
+videos: install-dev chromium
+	@command -v ffmpeg >/dev/null && command -v espeak-ng >/dev/null || \
+		{ echo "make videos needs: apt-get install -y ffmpeg espeak-ng" >&2; exit 1; }
+	$(BIN)/python tools/make_videos.py
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     Raises:
         ConfigError: the settings are unsafe for production or malformed.
+        ContentError: the course content is invalid (every broken file and line is named).
     """
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(config_module.DEFAULTS)
@@ -60,10 +61,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.admin import bp as admin_bp
     from elearn.auth import bp as auth_bp
     from elearn.cli import register_commands
+    from elearn.courses import bp as courses_bp
+    from elearn.courses import services as courses
     from elearn.main import bp as main_bp
+    from elearn.progress import models as _progress_models  # noqa: F401
 
+    courses.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(courses_bp, url_prefix="/modules")
     register_commands(app)
     return app

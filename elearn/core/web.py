@@ -21,8 +21,9 @@ log = logging.getLogger("elearn")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
+    "font-src 'self'; media-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; "
+    "frame-src https://www.youtube-nocookie.com https://player.vimeo.com"
 )
 
 ROLE_LABELS = {
@@ -114,7 +115,11 @@ def _security_headers(response: Any) -> Any:
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config["SESSION_COOKIE_SECURE"]:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if getattr(g, "no_store", False) or request.endpoint in {"auth.login", "auth.accept", "auth.reset_password"}:
+    if getattr(g, "no_store", False) or request.endpoint in {
+        "auth.login",
+        "auth.accept",
+        "auth.reset_password",
+    }:
         response.headers["Cache-Control"] = "no-store"
     return response
 

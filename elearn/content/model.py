@@ -1,0 +1,174 @@
+"""Immutable course content. Learner state points at it by stable keys and content hashes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+DEFAULT_LANGUAGE = "fi"
+LANGUAGES = ("fi", "sv", "en")
+
+
+def pick(texts: Mapping[str, object], language: str) -> tuple[object, bool]:
+    """The text in ``language`` or else Finnish, and whether it fell back to Finnish."""
+    if language in texts:
+        return texts[language], False
+    return texts[DEFAULT_LANGUAGE], language != DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source the module's facts come from."""
+
+    title: str
+    publisher: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Video:
+    """A video block: self-hosted file with captions, or YouTube/Vimeo behind a facade."""
+
+    key: str
+    provider: str  # "file", "youtube" or "vimeo"
+    title: str
+    duration: str  # "m:ss"
+    src: str = ""  # file: path relative to the module folder
+    mime: str = ""
+    captions: str = ""  # file: WebVTT path relative to the module folder
+    captions_lang: str = DEFAULT_LANGUAGE
+    video_id: str = ""  # youtube/vimeo
+    transcript: Markup = Markup("")
+
+    @property
+    def embed_url(self) -> str:
+        """The player address, loaded only after the learner asks for it."""
+        if self.provider == "youtube":
+            return f"https://www.youtube-nocookie.com/embed/{self.video_id}?autoplay=1&rel=0"
+        if self.provider == "vimeo":
+            return f"https://player.vimeo.com/video/{self.video_id}?dnt=1&autoplay=1"
+        return ""
+
+    @property
+    def provider_name(self) -> str:
+        return {"youtube": "YouTube", "vimeo": "Vimeo"}.get(self.provider, "")
+
+
+@dataclass(frozen=True)
+class SectionText:
+    """A section in one language: its title and its body as HTML and video parts."""
+
+    title: str
+    parts: tuple[Markup | Video, ...]
+    words: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """One page of a module, with a stable key and a hash of its Finnish text."""
+
+    key: str
+    number: int
+    path: Path
+    texts: Mapping[str, SectionText]
+    content_hash: str
+
+    def text(self, language: str) -> tuple[SectionText, bool]:
+        """The section in ``language`` (or Finnish) and whether it fell back."""
+        return pick(self.texts, language)  # type: ignore[return-value]
+
+    @property
+    def videos(self) -> tuple[Video, ...]:
+        return tuple(p for p in self.texts[DEFAULT_LANGUAGE].parts if isinstance(p, Video))
+
+
+@dataclass(frozen=True)
+class OptionText:
+    text: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """An answer option; ``correct`` never reaches a page before the answer is submitted."""
+
+    key: str
+    correct: bool
+    texts: Mapping[str, OptionText]
+
+    def text(self, language: str) -> OptionText:
+        return pick(self.texts, language)[0]  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A quiz question with a stable key and a hash of what grading depends on."""
+
+    key: str
+    type: str  # "single", "multiple" or "true_false"
+    texts: Mapping[str, str]
+    options: tuple[Option, ...]
+    content_hash: str
+
+    def text(self, language: str) -> str:
+        return pick(self.texts, language)[0]  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Quiz:
+    pass_mark: int
+    questions: tuple[Question, ...]
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class ModuleText:
+    title: str
+    summary: str
+    objectives: tuple[str, ...]
+    reflection: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Module:
+    """A study module: metadata, sections in order, the quiz and the sources."""
+
+    key: str
+    folder: str
+    number: int
+    path: Path
+    minutes: int
+    texts: Mapping[str, ModuleText]
+    sections: tuple[Section, ...]
+    quiz: Quiz
+    sources: tuple[Source, ...]
+    content_hash: str
+    media: frozenset[str] = field(default_factory=frozenset)
+
+    def text(self, language: str) -> tuple[ModuleText, bool]:
+        return pick(self.texts, language)  # type: ignore[return-value]
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    @property
+    def words(self) -> int:
+        return sum(s.texts[DEFAULT_LANGUAGE].words for s in self.sections)
+
+    @property
+    def videos(self) -> tuple[Video, ...]:
+        return tuple(v for s in self.sections for v in s.videos)
+
+
+@dataclass(frozen=True)
+class Course:
+    """The whole course, loaded once at start-up."""
+
+    modules: tuple[Module, ...]
+    version: str
+
+    def module(self, key: str) -> Module | None:
+        return next((m for m in self.modules if m.key == key), None)

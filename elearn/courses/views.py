@@ -1,0 +1,106 @@
+"""Course pages. Every signed-in person may read the content; progress is the learner's own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, send_from_directory, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from elearn.core.time import utcnow
+from elearn.courses import bp
+from elearn.courses.services import find, get_course
+from elearn.extensions import db
+from elearn.progress.services import course_progress, mark_section_read
+
+
+def _language() -> str:
+    return str(get_locale())
+
+
+@bp.get("/")
+@login_required
+def overview() -> Any:
+    """The six modules with progress, estimated time and what to do next."""
+    course = get_course()
+    progress = course_progress(course, current_user.id)
+    return render_template(
+        "courses/overview.html", course=course, progress=progress, lang=_language()
+    )
+
+
+@bp.get("/<module_key>")
+@login_required
+def module(module_key: str) -> Any:
+    """A module: objectives, sections, reflection questions, quiz and sources."""
+    found, _section = find(module_key)
+    if found is None:
+        abort(404)
+    progress = course_progress(get_course(), current_user.id).for_module(found.key)
+    return render_template("courses/module.html", module=found, progress=progress, lang=_language())
+
+
+@bp.get("/<module_key>/print")
+@login_required
+def print_module(module_key: str) -> Any:
+    """The whole module on one page, for printing or reading offline."""
+    found, _section = find(module_key)
+    if found is None:
+        abort(404)
+    return render_template("courses/print.html", module=found, lang=_language())
+
+
+@bp.get("/<module_key>/media/<path:filename>")
+@login_required
+def media(module_key: str, filename: str) -> Any:
+    """A video or captions file the module's content names; nothing else in the folder."""
+    found, _section = find(module_key)
+    if found is None or filename not in found.media:
+        abort(404)
+    return send_from_directory(found.path, filename, max_age=86400, conditional=True)
+
+
+@bp.get("/<module_key>/<section_key>")
+@login_required
+def section(module_key: str, section_key: str) -> Any:
+    """One section with previous/next navigation and the "mark as read" button."""
+    found, sec = find(module_key, section_key)
+    if found is None or sec is None:
+        abort(404)
+    index = found.sections.index(sec)
+    progress = course_progress(get_course(), current_user.id).for_module(found.key)
+    return render_template(
+        "courses/section.html",
+        module=found,
+        section=sec,
+        previous=found.sections[index - 1] if index > 0 else None,
+        next=found.sections[index + 1] if index + 1 < len(found.sections) else None,
+        is_read=sec.key in progress.read,
+        progress=progress,
+        form=FlaskForm(),
+        lang=_language(),
+    )
+
+
+@bp.post("/<module_key>/<section_key>/read")
+@login_required
+def mark_read(module_key: str, section_key: str) -> Any:
+    """Mark a section read and go on to the next one (or back to the module)."""
+    found, sec = find(module_key, section_key)
+    if found is None or sec is None:
+        abort(404)
+    if FlaskForm().validate_on_submit():
+        mark_section_read(current_user.id, found, sec, now=utcnow())
+        db.session.commit()
+        flash(_("Marked as read."), "success")
+    index = found.sections.index(sec)
+    if index + 1 < len(found.sections):
+        return redirect(
+            url_for(
+                "courses.section", module_key=found.key, section_key=found.sections[index + 1].key
+            )
+        )
+    return redirect(url_for("courses.module", module_key=found.key))

@@ -1,0 +1,1 @@
+"""Learner progress: which sections a learner has read, and the one function that computes it."""

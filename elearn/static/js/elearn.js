@@ -1,0 +1,23 @@
+// elearn's only script: progressive enhancement, the pages work without it.
+"use strict";
+
+// A third-party video player loads only when the learner asks for it (privacy facade).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("button[data-embed-url]");
+  if (!button) return;
+  var frame = document.createElement("iframe");
+  frame.src = button.getAttribute("data-embed-url");
+  frame.title = button.getAttribute("data-title");
+  frame.setAttribute("allow", "autoplay; fullscreen; picture-in-picture");
+  frame.setAttribute("allowfullscreen", "");
+  var box = document.createElement("div");
+  box.className = "video-frame";
+  box.appendChild(frame);
+  button.closest(".facade").replaceWith(box);
+  frame.focus();
+});
+
+// Print buttons.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("button[data-print]")) window.print();
+});

@@ -1,0 +1,165 @@
+"""Course pages: overview with progress, module, section, marking read, print view, media."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from elearn.courses.services import get_course
+from elearn.progress.models import SectionRead
+
+
+def first_module(app):
+    with app.app_context():
+        return get_course().modules[0]
+
+
+def test_overview_lists_six_modules_with_progress_and_next_step(app, client, make_user, login_as):
+    login_as(make_user())
+    page = client.get("/modules/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert html.count('class="module-card"') == 6
+    assert "0/5 osiota luettu" in html
+    assert "Jatka tästä" in html
+    module = first_module(app)
+    assert f"/modules/{module.key}/{module.sections[0].key}" in html
+
+
+def test_module_page_has_objectives_sections_quiz_reflection_and_sources(
+    app, client, make_user, login_as
+):
+    login_as(make_user())
+    module = first_module(app)
+    html = client.get(f"/modules/{module.key}").get_data(as_text=True)
+    finnish = module.text("fi")[0]
+    assert finnish.title in html
+    for objective in finnish.objectives:
+        assert objective in html
+    for question in finnish.reflection:
+        assert question in html
+    assert f"Tietovisassa on {len(module.quiz.questions)} kysymystä" in html
+    assert "Lähteet" in html and module.sources[0].title in html
+    assert f"/modules/{module.key}/print" in html
+
+
+def test_section_page_navigation_and_video(app, client, make_user, login_as):
+    login_as(make_user())
+    module = first_module(app)
+    video_section = next(s for s in module.sections if s.videos)
+    html = client.get(f"/modules/{module.key}/{video_section.key}").get_data(as_text=True)
+    video = video_section.videos[0]
+    assert "<video controls" in html and '<track kind="captions"' in html
+    assert f"/modules/{module.key}/media/{video.captions}" in html
+    assert "Videon tekstiversio" in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    first = client.get(f"/modules/{module.key}/{module.sections[0].key}").get_data(as_text=True)
+    assert 'rel="prev"' not in first
+
+
+def test_mark_read_is_idempotent_and_moves_on(app, client, make_user, login_as, db):
+    user = make_user()
+    login_as(user)
+    module = first_module(app)
+    url = f"/modules/{module.key}/{module.sections[0].key}/read"
+    first = client.post_form(url)
+    assert first.location == f"/modules/{module.key}/{module.sections[1].key}"
+    client.post_form(url)  # a double click
+    count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(SectionRead).where(SectionRead.user_id == user.id)
+    )
+    assert count == 1
+    html = client.get("/modules/").get_data(as_text=True)
+    assert "1/5 osiota luettu" in html
+    assert "Olet merkinnyt tämän osion luetuksi" in client.get(
+        f"/modules/{module.key}/{module.sections[0].key}"
+    ).get_data(as_text=True)
+
+
+def test_mark_read_without_csrf_records_nothing(app, client, make_user, login_as, db):
+    user = make_user()
+    login_as(user)
+    module = first_module(app)
+    response = client.post(f"/modules/{module.key}/{module.sections[0].key}/read")
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SectionRead)) == 0
+
+
+def test_progress_is_the_learners_own(app, client, make_user, login_as):
+    other = make_user()
+    login_as(other)
+    module = first_module(app)
+    client.post_form(f"/modules/{module.key}/{module.sections[0].key}/read")
+    client.post_form("/logout")
+    login_as(make_user())
+    assert "0/5 osiota luettu" in client.get("/modules/").get_data(as_text=True)
+
+
+def test_unknown_module_or_section_is_404(client, make_user, login_as, app):
+    login_as(make_user())
+    module = first_module(app)
+    assert client.get("/modules/ei-ole").status_code == 404
+    assert client.get(f"/modules/{module.key}/ei-ole").status_code == 404
+    assert client.post_form(f"/modules/{module.key}/ei-ole/read").status_code == 404
+
+
+def test_media_serves_only_declared_files(app, client, make_user, login_as):
+    login_as(make_user())
+    module = first_module(app)
+    video = module.videos[0]
+    captions = client.get(f"/modules/{module.key}/media/{video.captions}")
+    assert captions.status_code == 200 and captions.get_data(as_text=True).startswith("WEBVTT")
+    clip = client.get(f"/modules/{module.key}/media/{video.src}", headers={"Range": "bytes=0-99"})
+    assert clip.status_code == 206 and len(clip.data) == 100
+    script = video.src.replace(".webm", ".slides.toml")
+    assert client.get(f"/modules/{module.key}/media/{script}").status_code == 404
+    assert client.get(f"/modules/{module.key}/media/../module.toml").status_code == 404
+
+
+def test_course_needs_login(client, app):
+    module = first_module(app)
+    assert client.get("/modules/").status_code == 302
+    assert client.get(f"/modules/{module.key}/media/{module.videos[0].captions}").status_code == 302
+
+
+def test_swedish_falls_back_to_finnish_with_a_note(app, client, make_user, login_as):
+    login_as(make_user(language="sv"))
+    module = first_module(app)
+    html = client.get(f"/modules/{module.key}/{module.sections[0].key}").get_data(as_text=True)
+    assert '<html lang="sv">' in html
+    assert "har ännu inte översatts" in html
+    assert '<article class="section-text" lang="fi">' in html
+
+
+def test_english_module_one_does_not_fall_back(app, client, make_user, login_as):
+    login_as(make_user(language="en"))
+    module = first_module(app)
+    html = client.get(f"/modules/{module.key}/{module.sections[0].key}").get_data(as_text=True)
+    assert "has not been translated" not in html
+    assert module.sections[0].text("en")[0].title in html
+    other = get_course_module(app, 1)
+    html = client.get(f"/modules/{other.key}/{other.sections[0].key}").get_data(as_text=True)
+    assert "has not been translated into your language yet" in html
+
+
+def get_course_module(app, index):
+    with app.app_context():
+        return get_course().modules[index]
+
+
+def test_print_view_has_every_section_and_transcripts(app, client, make_user, login_as):
+    login_as(make_user())
+    module = first_module(app)
+    html = client.get(f"/modules/{module.key}/print").get_data(as_text=True)
+    for section in module.sections:
+        assert section.text("fi")[0].title in html
+    assert "<video" not in html
+    assert "Videon tekstiversio" in html
+
+
+def test_pages_carry_no_correct_answers(app, client, make_user, login_as):
+    login_as(make_user())
+    module = first_module(app)
+    html = client.get(f"/modules/{module.key}").get_data(as_text=True)
+    for question in module.quiz.questions:
+        for option in question.options:
+            assert option.text("fi").explanation not in html
