@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from elearn.content.model import Module, Section
 from elearn.core.time import utcnow
 from elearn.courses import bp
 from elearn.courses.services import find, get_course
@@ -19,6 +20,20 @@ from elearn.progress.services import course_progress, mark_section_read
 
 def _language() -> str:
     return str(get_locale())
+
+
+def _module_or_404(module_key: str) -> Module:
+    found, _section = find(module_key)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _section_or_404(module_key: str, section_key: str) -> tuple[Module, Section]:
+    found, sec = find(module_key, section_key)
+    if found is None or sec is None:
+        abort(404)
+    return found, sec
 
 
 @bp.get("/")
@@ -36,9 +51,7 @@ def overview() -> Any:
 @login_required
 def module(module_key: str) -> Any:
     """A module: objectives, sections, reflection questions, quiz and sources."""
-    found, _section = find(module_key)
-    if found is None:
-        abort(404)
+    found = _module_or_404(module_key)
     progress = course_progress(get_course(), current_user.id).for_module(found.key)
     return render_template("courses/module.html", module=found, progress=progress, lang=_language())
 
@@ -47,9 +60,7 @@ def module(module_key: str) -> Any:
 @login_required
 def print_module(module_key: str) -> Any:
     """The whole module on one page, for printing or reading offline."""
-    found, _section = find(module_key)
-    if found is None:
-        abort(404)
+    found = _module_or_404(module_key)
     return render_template("courses/print.html", module=found, lang=_language())
 
 
@@ -57,8 +68,8 @@ def print_module(module_key: str) -> Any:
 @login_required
 def media(module_key: str, filename: str) -> Any:
     """A video or captions file the module's content names; nothing else in the folder."""
-    found, _section = find(module_key)
-    if found is None or filename not in found.media:
+    found = _module_or_404(module_key)
+    if filename not in found.media:
         abort(404)
     return send_from_directory(found.path, filename, max_age=86400, conditional=True)
 
@@ -67,9 +78,7 @@ def media(module_key: str, filename: str) -> Any:
 @login_required
 def section(module_key: str, section_key: str) -> Any:
     """One section with previous/next navigation and the "mark as read" button."""
-    found, sec = find(module_key, section_key)
-    if found is None or sec is None:
-        abort(404)
+    found, sec = _section_or_404(module_key, section_key)
     index = found.sections.index(sec)
     progress = course_progress(get_course(), current_user.id).for_module(found.key)
     return render_template(
@@ -89,9 +98,7 @@ def section(module_key: str, section_key: str) -> Any:
 @login_required
 def mark_read(module_key: str, section_key: str) -> Any:
     """Mark a section read and go on to the next one (or back to the module)."""
-    found, sec = find(module_key, section_key)
-    if found is None or sec is None:
-        abort(404)
+    found, sec = _section_or_404(module_key, section_key)
     if FlaskForm().validate_on_submit():
         mark_section_read(current_user.id, found, sec, now=utcnow())
         db.session.commit()
