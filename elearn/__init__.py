@@ -57,19 +57,32 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     web.init_app(app)
 
-    from elearn.accounts import models as _account_models  # noqa: F401 - registers the tables
+    # Models first (they register their tables), then the views (they attach routes to bp).
+    from elearn.accounts import models as _account_models  # noqa: F401
     from elearn.admin import bp as admin_bp
+    from elearn.admin import views as _admin_views  # noqa: F401
     from elearn.auth import bp as auth_bp
+    from elearn.auth import views as _auth_views  # noqa: F401
+    from elearn.certificates import bp as certificates_bp
+    from elearn.certificates import models as _certificate_models  # noqa: F401
+    from elearn.certificates import views as _certificate_views  # noqa: F401
     from elearn.cli import register_commands
     from elearn.courses import bp as courses_bp
     from elearn.courses import services as courses
+    from elearn.courses import views as _course_views  # noqa: F401
     from elearn.main import bp as main_bp
+    from elearn.main import views as _main_views  # noqa: F401
     from elearn.progress import models as _progress_models  # noqa: F401
+    from elearn.quizzes import bp as quizzes_bp
+    from elearn.quizzes import models as _quiz_models  # noqa: F401
+    from elearn.quizzes import views as _quiz_views  # noqa: F401
 
     courses.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(courses_bp, url_prefix="/modules")
+    app.register_blueprint(quizzes_bp, url_prefix="/modules")
+    app.register_blueprint(certificates_bp)
     register_commands(app)
     return app

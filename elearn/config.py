@@ -84,6 +84,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
         "ELEARN_TRUSTED_PROXIES": _int("ELEARN_TRUSTED_PROXIES", 0),
         "ELEARN_CONTENT_DIR": os.environ.get("ELEARN_CONTENT_DIR", ""),
+        # Course completion also needs an attended reflective discussion when this is on.
+        "ELEARN_REQUIRE_DISCUSSION": _bool(os.environ.get("ELEARN_REQUIRE_DISCUSSION")),
+        "ELEARN_ORGANISATION": os.environ.get("ELEARN_ORGANISATION", "")
+        or "Keski-Uudenmaan hyvinvointialue",
     }
 
 

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-
-from elearn.auth import views  # noqa: E402, F401

@@ -33,6 +33,7 @@ from elearn.content.model import (
     Source,
     Video,
 )
+from elearn.content.question_types import QUESTION_TYPES
 from elearn.core.markup import render_markdown
 
 URL_PREFIX = "/modules"  # where the courses blueprint serves modules and sections
@@ -49,7 +50,6 @@ FENCE_OPEN = re.compile(r"^```\s*video\s*$")
 FENCE_CLOSE = re.compile(r"^```\s*$")
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
-QUESTION_TYPES = ("single", "multiple", "true_false")
 
 
 class Problem(NamedTuple):
@@ -347,6 +347,12 @@ def _quiz(module_dir: Path, ctx: _Context) -> Quiz | None:
     pass_mark = data.get("pass_mark", 80)
     if not isinstance(pass_mark, int) or not 0 < pass_mark <= 100:
         ctx.add(path, _line_of(raw, r"^pass_mark"), "pass_mark must be a whole number 1-100")
+    max_attempts = data.get("max_attempts")
+    if max_attempts is not None and (not isinstance(max_attempts, int) or max_attempts < 1):
+        line = _line_of(raw, r"^max_attempts")
+        ctx.add(
+            path, line, "max_attempts must be a whole number above 0 (leave it out for no limit)"
+        )
     items = data.get("questions")
     if not isinstance(items, list) or not items:
         ctx.add(path, None, "the quiz has no [[questions]]")
@@ -379,6 +385,7 @@ def _quiz(module_dir: Path, ctx: _Context) -> Quiz | None:
         return None
     return Quiz(
         pass_mark=pass_mark,
+        max_attempts=max_attempts if isinstance(max_attempts, int) else None,
         questions=tuple(questions),
         content_hash=_hash([q.content_hash for q in questions] + [pass_mark]),
     )
@@ -417,10 +424,9 @@ def _question(
     correct = sum(1 for o in options if o.get("correct") is True)
     if correct == 0:
         ctx.add(path, line, f"{label} has no correct option")
-    elif qtype in ("single", "true_false") and correct != 1:
-        ctx.add(path, line, f"{label}: a {qtype} question has exactly one correct option")
-    if qtype == "true_false" and len(options) != 2:
-        ctx.add(path, line, f"{label}: a true_false question has exactly two options")
+    elif qtype in QUESTION_TYPES:
+        for problem in QUESTION_TYPES[qtype].authoring_problems(len(options), correct):
+            ctx.add(path, line, f"{label}: {problem}")
     if len(ctx.problems) > before:
         return None
     seen.add(key)

@@ -116,12 +116,21 @@ class Question:
     def text(self, language: str) -> str:
         return pick(self.texts, language)[0]  # type: ignore[return-value]
 
+    def option(self, key: str) -> Option | None:
+        return next((o for o in self.options if o.key == key), None)
+
 
 @dataclass(frozen=True)
 class Quiz:
+    """A module's quiz: pass mark (percent), an optional attempt limit, the questions."""
+
     pass_mark: int
+    max_attempts: int | None
     questions: tuple[Question, ...]
     content_hash: str
+
+    def question(self, key: str) -> Question | None:
+        return next((q for q in self.questions if q.key == key), None)
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,14 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, abort, current_app, g, render_template, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from elearn.accounts.models import EmploymentModel, Role
+from elearn.core.time import to_local
 from elearn.extensions import db, login_manager
 
 log = logging.getLogger("elearn")
@@ -198,6 +199,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["local_datetime"] = format_local_datetime
     app.jinja_env.filters["local_date"] = lambda v: format_date(v) if isinstance(v, date) else ""
+    app.jinja_env.filters["local_date_of_instant"] = lambda v: format_date(to_local(v)) if v else ""
+    app.jinja_env.filters["format_decimal"] = format_decimal
 
 
 def _maybe_unexpected(exc: Exception) -> Any:

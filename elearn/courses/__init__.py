@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("courses", __name__, template_folder="templates")
-
-from elearn.courses import views  # noqa: E402, F401

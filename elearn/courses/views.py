@@ -13,9 +13,9 @@ from flask_wtf import FlaskForm
 from elearn.content.model import Module, Section
 from elearn.core.time import utcnow
 from elearn.courses import bp
-from elearn.courses.services import find, get_course
+from elearn.courses.services import find, get_course, learner_progress
 from elearn.extensions import db
-from elearn.progress.services import course_progress, mark_section_read
+from elearn.progress.services import mark_section_read
 
 
 def _language() -> str:
@@ -41,7 +41,7 @@ def _section_or_404(module_key: str, section_key: str) -> tuple[Module, Section]
 def overview() -> Any:
     """The six modules with progress, estimated time and what to do next."""
     course = get_course()
-    progress = course_progress(course, current_user.id)
+    progress = learner_progress(current_user.id)
     return render_template(
         "courses/overview.html", course=course, progress=progress, lang=_language()
     )
@@ -52,7 +52,7 @@ def overview() -> Any:
 def module(module_key: str) -> Any:
     """A module: objectives, sections, reflection questions, quiz and sources."""
     found = _module_or_404(module_key)
-    progress = course_progress(get_course(), current_user.id).for_module(found.key)
+    progress = learner_progress(current_user.id).for_module(found.key)
     return render_template("courses/module.html", module=found, progress=progress, lang=_language())
 
 
@@ -80,7 +80,7 @@ def section(module_key: str, section_key: str) -> Any:
     """One section with previous/next navigation and the "mark as read" button."""
     found, sec = _section_or_404(module_key, section_key)
     index = found.sections.index(sec)
-    progress = course_progress(get_course(), current_user.id).for_module(found.key)
+    progress = learner_progress(current_user.id).for_module(found.key)
     return render_template(
         "courses/section.html",
         module=found,

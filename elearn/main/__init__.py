@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("main", __name__, template_folder="templates")
-
-from elearn.main import views  # noqa: E402, F401

@@ -1,16 +1,40 @@
-"""Progress operations. ``course_progress`` is the one function that computes a learner's
-progress; the learner's pages and (later) the trainers' reports both call it."""
+"""Progress and completion. ``progress_for_learners`` is the one function that computes them;
+the learner's pages, the certificate and the trainers' progress page all call it (through
+``course_progress`` for a single learner), so they can never disagree.
+
+Rules: a section is read when the learner has pressed "Merkitse luetuksi" on it. A module is
+complete when all its sections are read and its quiz is passed (the best attempt counts). The
+course is complete when every module is complete and, if ``CompletionRules`` asks for it, the
+learner has attended a reflective discussion.
+"""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from elearn.content.model import Course, Module, Section
+from elearn.core.db import UTCDateTime
 from elearn.extensions import db
 from elearn.progress.models import SectionRead
+from elearn.quizzes.models import AttemptStatus, QuizAttempt
+
+
+class ModuleStatus(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class CompletionRules:
+    """What course completion needs besides the six modules."""
+
+    require_discussion: bool = False
 
 
 @dataclass(frozen=True)
@@ -19,6 +43,10 @@ class ModuleProgress:
 
     module: Module
     read: frozenset[str]
+    last_read_at: datetime | None = None
+    best_score: float | None = None
+    passed_at: datetime | None = None  # the first passing submission
+    attempts: int = 0
 
     @property
     def sections_read(self) -> int:
@@ -34,11 +62,31 @@ class ModuleProgress:
 
     @property
     def started(self) -> bool:
-        return self.sections_read > 0
+        return self.sections_read > 0 or self.attempts > 0
 
     @property
     def sections_done(self) -> bool:
         return self.sections_read == self.sections_total
+
+    @property
+    def quiz_passed(self) -> bool:
+        return self.passed_at is not None
+
+    @property
+    def complete(self) -> bool:
+        return self.sections_done and self.quiz_passed
+
+    @property
+    def status(self) -> ModuleStatus:
+        if self.complete:
+            return ModuleStatus.DONE
+        return ModuleStatus.IN_PROGRESS if self.started else ModuleStatus.NOT_STARTED
+
+    @property
+    def completed_at(self) -> datetime | None:
+        if not self.complete:
+            return None
+        return max(t for t in (self.last_read_at, self.passed_at) if t is not None)
 
     @property
     def next_section(self) -> Section | None:
@@ -51,35 +99,102 @@ class CourseProgress:
     """A learner's progress over the whole course, module by module."""
 
     modules: tuple[ModuleProgress, ...]
+    rules: CompletionRules = CompletionRules()
+    discussions_attended: int = 0
 
     def for_module(self, key: str) -> ModuleProgress:
         return next(m for m in self.modules if m.module.key == key)
 
     @property
-    def next_step(self) -> tuple[Module, Section] | None:
-        """Where to continue: the first unread section in course order."""
+    def modules_complete(self) -> int:
+        return sum(1 for m in self.modules if m.complete)
+
+    @property
+    def discussion_done(self) -> bool:
+        return not self.rules.require_discussion or self.discussions_attended > 0
+
+    @property
+    def complete(self) -> bool:
+        return all(m.complete for m in self.modules) and self.discussion_done
+
+    @property
+    def completed_at(self) -> datetime | None:
+        if not self.complete:
+            return None
+        return max(m.completed_at for m in self.modules)  # type: ignore[type-var]
+
+    @property
+    def next_step(self) -> tuple[Module, Section | None] | None:
+        """Where to continue: the first unread section, else the first quiz not passed."""
         for progress in self.modules:
-            section = progress.next_section
-            if section is not None:
-                return progress.module, section
+            if progress.next_section is not None:
+                return progress.module, progress.next_section
+            if not progress.quiz_passed:
+                return progress.module, None
         return None
 
 
-def course_progress(course: Course, user_id: int) -> CourseProgress:
-    """Compute a learner's progress in one query."""
-    rows = db.session.execute(
-        sa.select(SectionRead.module_key, SectionRead.section_key).where(
-            SectionRead.user_id == user_id
+def progress_for_learners(
+    course: Course, user_ids: Iterable[int], *, rules: CompletionRules = CompletionRules()
+) -> dict[int, CourseProgress]:
+    """Compute progress for many learners with two queries, whatever their number."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    reads: dict[tuple[int, str], tuple[set[str], datetime | None]] = {}
+    for user_id, module_key, section_key, read_at in db.session.execute(
+        sa.select(
+            SectionRead.user_id,
+            SectionRead.module_key,
+            SectionRead.section_key,
+            SectionRead.read_at,
+        ).where(SectionRead.user_id.in_(ids))
+    ):
+        keys, last = reads.setdefault((user_id, module_key), (set(), None))
+        keys.add(section_key)
+        reads[(user_id, module_key)] = (keys, max(last, read_at) if last else read_at)
+    submitted = QuizAttempt.status == AttemptStatus.SUBMITTED.value
+    quiz_rows = db.session.execute(
+        sa.select(
+            QuizAttempt.user_id,
+            QuizAttempt.module_key,
+            sa.func.max(QuizAttempt.score),
+            # Typed, so that both databases hand back an aware UTC datetime.
+            sa.func.min(
+                sa.case((QuizAttempt.passed.is_(True), QuizAttempt.submitted_at)),
+                type_=UTCDateTime,
+            ),
+            sa.func.count(),
         )
+        .where(QuizAttempt.user_id.in_(ids), submitted)
+        .group_by(QuizAttempt.user_id, QuizAttempt.module_key)
     )
-    read: dict[str, set[str]] = {}
-    for module_key, section_key in rows:
-        read.setdefault(module_key, set()).add(section_key)
-    return CourseProgress(
-        modules=tuple(
-            ModuleProgress(module=m, read=frozenset(read.get(m.key, ()))) for m in course.modules
-        )
-    )
+    quizzes = {(u, m): (best, passed_at, n) for u, m, best, passed_at, n in quiz_rows}
+    result = {}
+    for user_id in ids:
+        modules = []
+        for module in course.modules:
+            keys, last_read = reads.get((user_id, module.key), (set(), None))
+            best, passed_at, attempts = quizzes.get((user_id, module.key), (None, None, 0))
+            modules.append(
+                ModuleProgress(
+                    module=module,
+                    read=frozenset(keys),
+                    last_read_at=last_read,
+                    best_score=best,
+                    passed_at=passed_at,
+                    attempts=attempts,
+                )
+            )
+        result[user_id] = CourseProgress(modules=tuple(modules), rules=rules)
+    return result
+
+
+def course_progress(
+    course: Course, user_id: int, *, rules: CompletionRules = CompletionRules()
+) -> CourseProgress:
+    """One learner's progress (the same computation as for many)."""
+    return progress_for_learners(course, [user_id], rules=rules)[user_id]
 
 
 def mark_section_read(user_id: int, module: Module, section: Section, *, now: datetime) -> bool:

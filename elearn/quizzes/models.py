@@ -1,0 +1,59 @@
+"""Quiz attempts: what the learner saw (the layout), what they answered, and the result."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from elearn.core.db import UTCDateTime
+from elearn.extensions import db
+
+
+class AttemptStatus(enum.StrEnum):
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    ABANDONED = "abandoned"  # the quiz content changed before it was submitted
+
+
+class QuizAttempt(db.Model):
+    """One try at a module's quiz. At most one open attempt per learner and module."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('open', 'submitted', 'abandoned')", name="status"),
+        sa.CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score"),
+        sa.Index(
+            "uq_quiz_attempts_one_open",
+            "user_id",
+            "module_key",
+            unique=True,
+            sqlite_where=sa.text("status = 'open'"),
+            postgresql_where=sa.text("status = 'open'"),
+        ),
+        sa.Index("ix_quiz_attempts_user_module", "user_id", "module_key"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    module_key: so.Mapped[str] = so.mapped_column(sa.String(80))
+    quiz_hash: so.Mapped[str] = so.mapped_column(sa.String(64))  # content version it was made from
+    status: so.Mapped[str] = so.mapped_column(sa.String(12), default=AttemptStatus.OPEN.value)
+    # [{"question": key, "options": [keys in the order shown]}, ...] in the order shown
+    layout: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON)
+    answers: so.Mapped[dict[str, list[str]] | None] = so.mapped_column(sa.JSON)
+    # {question key: share of the point earned, 0.0-1.0}
+    question_scores: so.Mapped[dict[str, float] | None] = so.mapped_column(sa.JSON)
+    score: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    passed: so.Mapped[bool | None]
+    started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    submitted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    @property
+    def seconds_taken(self) -> int | None:
+        if self.submitted_at is None:
+            return None
+        return int((self.submitted_at - self.started_at).total_seconds())

@@ -1,0 +1,215 @@
+"""Quiz operations: start or resume an attempt, grade and submit it exactly once.
+
+Functions flush; the request handler commits.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from elearn.content.model import Module, Quiz
+from elearn.content.question_types import QUESTION_TYPES
+from elearn.extensions import db
+from elearn.quizzes.models import AttemptStatus, QuizAttempt  # noqa: F401 - used by views
+
+
+class QuizError(Exception):
+    """Base of the domain errors raised here."""
+
+
+class AttemptNotFound(QuizError):
+    """No such attempt for this learner and module (shown as 404)."""
+
+
+class AlreadySubmitted(QuizError):
+    """The attempt was submitted before (double click, second tab, retried request)."""
+
+    def __init__(self, attempt: QuizAttempt) -> None:
+        super().__init__(attempt.id)
+        self.attempt = attempt
+
+
+class ContentChanged(QuizError):
+    """The quiz changed after the attempt began; a fresh attempt replaces it."""
+
+    def __init__(self, fresh: QuizAttempt) -> None:
+        super().__init__(fresh.id)
+        self.fresh = fresh
+
+
+class AttemptLimitReached(QuizError):
+    """The quiz allows no more attempts for this learner."""
+
+
+class IncompleteAnswers(QuizError):
+    """Some questions have no valid answer; ``missing`` lists their keys."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(", ".join(missing))
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The result of grading a set of answers."""
+
+    question_scores: dict[str, float]
+    score: float  # percent, 0-100
+    passed: bool
+
+
+def make_layout(quiz: Quiz, rng: random.Random) -> list[dict]:
+    """Shuffle question order and, within each question, option order."""
+    questions = list(quiz.questions)
+    rng.shuffle(questions)
+    layout = []
+    for question in questions:
+        options = [o.key for o in question.options]
+        rng.shuffle(options)
+        layout.append({"question": question.key, "options": options})
+    return layout
+
+
+def grade(quiz: Quiz, answers: Mapping[str, list[str] | set[str]]) -> Grade:
+    """Grade answers against the quiz; every question is worth one point."""
+    scores = {}
+    for question in quiz.questions:
+        chosen = set(answers.get(question.key, ()))
+        scores[question.key] = QUESTION_TYPES[question.type].grade(question.options, chosen)
+    percent = round(100 * sum(scores.values()) / len(scores), 1) if scores else 0.0
+    return Grade(question_scores=scores, score=percent, passed=percent >= quiz.pass_mark)
+
+
+def attempts_for(user_id: int, module_key: str) -> list[QuizAttempt]:
+    """A learner's submitted attempts at one quiz, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user_id,
+                QuizAttempt.module_key == module_key,
+                QuizAttempt.status == AttemptStatus.SUBMITTED.value,
+            )
+            .order_by(QuizAttempt.submitted_at.desc())
+        )
+    )
+
+
+def get_attempt(attempt_id: int, user_id: int, module_key: str) -> QuizAttempt:
+    """The learner's own attempt. Raises AttemptNotFound for anyone else's."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id or attempt.module_key != module_key:
+        raise AttemptNotFound(attempt_id)
+    return attempt
+
+
+def _open_attempt(user_id: int, module_key: str) -> QuizAttempt | None:
+    return db.session.scalar(
+        sa.select(QuizAttempt).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.module_key == module_key,
+            QuizAttempt.status == AttemptStatus.OPEN.value,
+        )
+    )
+
+
+def start_or_resume(
+    user_id: int, module: Module, *, now: datetime, rng: random.Random | None = None
+) -> QuizAttempt:
+    """The learner's open attempt at this quiz, or a new one with a fresh shuffle.
+
+    Two tabs get the same attempt. An open attempt made from older content is abandoned and
+    replaced, so a learner never answers questions that no longer exist.
+
+    Raises:
+        AttemptLimitReached: the quiz's max_attempts are used up.
+    """
+    quiz = module.quiz
+    current = _open_attempt(user_id, module.key)
+    if current is not None and current.quiz_hash == quiz.content_hash:
+        return current
+    if current is not None:
+        current.status = AttemptStatus.ABANDONED.value
+        db.session.flush()
+    if (
+        quiz.max_attempts is not None
+        and len(attempts_for(user_id, module.key)) >= quiz.max_attempts
+    ):
+        raise AttemptLimitReached()
+    attempt = QuizAttempt(
+        user_id=user_id,
+        module_key=module.key,
+        quiz_hash=quiz.content_hash,
+        status=AttemptStatus.OPEN.value,
+        layout=make_layout(quiz, rng or random.SystemRandom()),
+        started_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except sa.exc.IntegrityError:  # another tab opened one at the same moment: use that
+        winner = _open_attempt(user_id, module.key)
+        if winner is None:
+            raise
+        return winner
+    return attempt
+
+
+def submit(
+    attempt_id: int,
+    user_id: int,
+    module: Module,
+    answers: Mapping[str, list[str]],
+    *,
+    now: datetime,
+    rng: random.Random | None = None,
+) -> QuizAttempt:
+    """Grade and record an attempt exactly once.
+
+    Raises:
+        AttemptNotFound: not this learner's attempt at this quiz.
+        AlreadySubmitted: it was submitted before; nothing changes.
+        ContentChanged: the quiz changed since the attempt began; carries a fresh attempt.
+        IncompleteAnswers: some question has no valid answer; nothing is recorded.
+    """
+    attempt = get_attempt(attempt_id, user_id, module.key)
+    if attempt.status == AttemptStatus.SUBMITTED.value:
+        raise AlreadySubmitted(attempt)
+    quiz = module.quiz
+    if attempt.status == AttemptStatus.ABANDONED.value or attempt.quiz_hash != quiz.content_hash:
+        raise ContentChanged(start_or_resume(user_id, module, now=now, rng=rng))
+    clean: dict[str, list[str]] = {}
+    missing = []
+    for question in quiz.questions:
+        known = {o.key for o in question.options}
+        chosen = sorted(set(answers.get(question.key, ())) & known)
+        if not QUESTION_TYPES[question.type].is_complete(chosen):
+            missing.append(question.key)
+        clean[question.key] = chosen
+    if missing:
+        raise IncompleteAnswers(missing)
+    result = grade(quiz, clean)
+    # The conditional update is what makes a double submit record one attempt: only the
+    # request that still finds the attempt open changes it.
+    updated = db.session.execute(
+        sa.update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.OPEN.value)
+        .values(
+            status=AttemptStatus.SUBMITTED.value,
+            answers=clean,
+            question_scores=result.question_scores,
+            score=result.score,
+            passed=result.passed,
+            submitted_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(attempt)
+    if updated.rowcount != 1:
+        raise AlreadySubmitted(attempt)
+    return attempt

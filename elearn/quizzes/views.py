@@ -1,0 +1,121 @@
+"""Quiz pages: take the quiz, submit it once, see the result with every explanation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from elearn.content.question_types import QUESTION_TYPES
+from elearn.core.time import utcnow
+from elearn.courses.services import find, learner_progress
+from elearn.extensions import db
+from elearn.quizzes import bp
+from elearn.quizzes import services as quizzes
+
+
+def _module_or_404(module_key: str) -> Any:
+    module, _section = find(module_key)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _render_quiz(module: Any, attempt: Any, chosen: dict, missing: list[str], status: int = 200):
+    return (
+        render_template(
+            "quizzes/quiz.html",
+            module=module,
+            attempt=attempt,
+            chosen=chosen,
+            missing=missing,
+            types=QUESTION_TYPES,
+            history=quizzes.attempts_for(current_user.id, module.key),
+            form=FlaskForm(),
+            lang=str(get_locale()),
+        ),
+        status,
+    )
+
+
+@bp.get("/<module_key>/quiz")
+@login_required
+def quiz(module_key: str) -> Any:
+    """Start or resume the learner's attempt and show the questions in its stored order."""
+    module = _module_or_404(module_key)
+    try:
+        attempt = quizzes.start_or_resume(current_user.id, module, now=utcnow())
+    except quizzes.AttemptLimitReached:
+        db.session.rollback()
+        return render_template(
+            "quizzes/limit.html",
+            module=module,
+            history=quizzes.attempts_for(current_user.id, module.key),
+            lang=str(get_locale()),
+        )
+    db.session.commit()
+    return _render_quiz(module, attempt, {}, [])
+
+
+@bp.post("/<module_key>/quiz")
+@login_required
+def submit(module_key: str) -> Any:
+    """Grade and record the answers once; a repeat of the same submit shows its result."""
+    module = _module_or_404(module_key)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    attempt_id = request.form.get("attempt", type=int)
+    if attempt_id is None:
+        abort(400)
+    answers = {q.key: request.form.getlist(f"q-{q.key}")[:20] for q in module.quiz.questions}
+    try:
+        attempt = quizzes.submit(attempt_id, current_user.id, module, answers, now=utcnow())
+    except quizzes.AttemptNotFound:
+        abort(404)
+    except quizzes.AlreadySubmitted as done:
+        flash(_("Your answers had already been saved. Here is the result."), "info")
+        return redirect(
+            url_for("quizzes.result", module_key=module.key, attempt_id=done.attempt.id)
+        )
+    except quizzes.ContentChanged:
+        db.session.commit()  # the fresh attempt
+        flash(
+            _(
+                "The quiz was changed after you started it, so your answers could not be "
+                "scored. Here is a new attempt with the current questions."
+            ),
+            "warning",
+        )
+        return redirect(url_for("quizzes.quiz", module_key=module.key))
+    except quizzes.IncompleteAnswers as incomplete:
+        db.session.rollback()
+        attempt = quizzes.get_attempt(attempt_id, current_user.id, module.key)
+        return _render_quiz(module, attempt, answers, incomplete.missing, status=422)
+    db.session.commit()
+    return redirect(url_for("quizzes.result", module_key=module.key, attempt_id=attempt.id))
+
+
+@bp.get("/<module_key>/quiz/attempts/<int:attempt_id>")
+@login_required
+def result(module_key: str, attempt_id: int) -> Any:
+    """A submitted attempt as the learner saw it, with the explanation of every answer."""
+    module = _module_or_404(module_key)
+    try:
+        attempt = quizzes.get_attempt(attempt_id, current_user.id, module.key)
+    except quizzes.AttemptNotFound:
+        abort(404)
+    if attempt.status != quizzes.AttemptStatus.SUBMITTED.value:
+        return redirect(url_for("quizzes.quiz", module_key=module.key))
+    progress = learner_progress(current_user.id).for_module(module.key)
+    return render_template(
+        "quizzes/result.html",
+        module=module,
+        attempt=attempt,
+        progress=progress,
+        changed=attempt.quiz_hash != module.quiz.content_hash,
+        lang=str(get_locale()),
+    )
