@@ -70,6 +70,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.courses import bp as courses_bp
     from elearn.courses import services as courses
     from elearn.courses import views as _course_views  # noqa: F401
+    from elearn.discussions import bp as discussions_bp
+    from elearn.discussions import models as _discussion_models  # noqa: F401
+    from elearn.discussions import views as _discussion_views  # noqa: F401
     from elearn.main import bp as main_bp
     from elearn.main import views as _main_views  # noqa: F401
     from elearn.progress import models as _progress_models  # noqa: F401
@@ -84,5 +87,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(courses_bp, url_prefix="/modules")
     app.register_blueprint(quizzes_bp, url_prefix="/modules")
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(discussions_bp, url_prefix="/discussions")
     register_commands(app)
     return app

@@ -17,6 +17,7 @@ from elearn.core.time import utcnow
 from elearn.extensions import db
 
 users_cli = AppGroup("users", help="Manage people.")
+reminders_cli = AppGroup("reminders", help="Discussion reminders.")
 demo_cli = AppGroup("demo", help="Demo data for development.")
 
 # Demo accounts: e-mail, name, roles, development password (printed by the command).
@@ -100,7 +101,35 @@ def seed() -> None:
     db.session.commit()
 
 
+@reminders_cli.command("send")
+def send_reminders() -> None:
+    """Send the reminders that are due. Safe to run from cron every few minutes: each booking
+    is claimed before its message goes out, so nothing is sent twice, and cancelled bookings
+    and times are never reminded about."""
+    from elearn.discussions import services as discussions
+    from elearn.discussions.mails import notify
+    from elearn.discussions.models import Booking
+
+    now = utcnow()
+    ahead = timedelta(hours=current_app.config["ELEARN_REMINDER_HOURS"])
+    sent = failed = 0
+    for booking_id in discussions.due_reminders(now=now, ahead=ahead):
+        if not discussions.claim_reminder(booking_id, now=now):
+            db.session.rollback()
+            continue  # another run claimed it
+        db.session.commit()
+        booking = db.session.get(Booking, booking_id)
+        if notify(booking, "reminder", now=now):
+            sent += 1
+        else:  # let a later run try again
+            booking.reminder_sent_at = None
+            db.session.commit()
+            failed += 1
+    click.echo(f"{sent} reminder(s) sent, {failed} failed")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the command groups to ``app``."""
     app.cli.add_command(users_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(demo_cli)

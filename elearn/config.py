@@ -85,7 +85,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "ELEARN_TRUSTED_PROXIES": _int("ELEARN_TRUSTED_PROXIES", 0),
         "ELEARN_CONTENT_DIR": os.environ.get("ELEARN_CONTENT_DIR", ""),
         # Course completion also needs an attended reflective discussion when this is on.
-        "ELEARN_REQUIRE_DISCUSSION": _bool(os.environ.get("ELEARN_REQUIRE_DISCUSSION")),
+        "ELEARN_REQUIRE_DISCUSSION": _bool(os.environ.get("ELEARN_REQUIRE_DISCUSSION"), True),
+        "ELEARN_CANCEL_HOURS": _int("ELEARN_CANCEL_HOURS", 24),
+        "ELEARN_ONE_UPCOMING_BOOKING": _bool(os.environ.get("ELEARN_ONE_UPCOMING_BOOKING"), True),
+        "ELEARN_REMINDER_HOURS": _int("ELEARN_REMINDER_HOURS", 24),
         "ELEARN_ORGANISATION": os.environ.get("ELEARN_ORGANISATION", "")
         or "Keski-Uudenmaan hyvinvointialue",
     }

@@ -73,4 +73,17 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A transaction that must write takes the write lock at once (see write_transaction),
+        # so it waits its turn instead of failing with "database is locked" mid-way.
+        immediate = connection.get_execution_options().get("sqlite_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def write_transaction(session: Any) -> None:
+    """Start a new transaction that will write and must be serialised with other writers.
+
+    Ends the current (read) transaction first. On SQLite the new one begins IMMEDIATE (the
+    database write lock); on PostgreSQL services take row locks inside it.
+    """
+    session.commit()
+    session.connection(execution_options={"sqlite_immediate": True})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -17,8 +18,21 @@ class MailError(RuntimeError):
     """A message could not be handed to the mail server."""
 
 
-def build_message(to: str, subject: str, text: str, *, sender: str) -> EmailMessage:
-    """Build a plain-text UTF-8 message."""
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message, e.g. an iCalendar invitation."""
+
+    filename: str
+    content: bytes
+    maintype: str
+    subtype: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def build_message(
+    to: str, subject: str, text: str, *, sender: str, attachments: tuple[Attachment, ...] = ()
+) -> EmailMessage:
+    """Build a plain-text UTF-8 message with optional attachments."""
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
@@ -26,17 +40,23 @@ def build_message(to: str, subject: str, text: str, *, sender: str) -> EmailMess
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = make_msgid(domain="elearn.local")
     msg.set_content(text, charset="utf-8")
+    for a in attachments:
+        msg.add_attachment(
+            a.content, maintype=a.maintype, subtype=a.subtype, filename=a.filename, params=a.params
+        )
     return msg
 
 
-def send_mail(to: str, subject: str, text: str) -> EmailMessage:
+def send_mail(
+    to: str, subject: str, text: str, *, attachments: tuple[Attachment, ...] = ()
+) -> EmailMessage:
     """Send one message with the configured backend and return it.
 
     Raises:
         MailError: the SMTP server refused the message or could not be reached.
     """
     config = current_app.config
-    msg = build_message(to, subject, text, sender=config["MAIL_FROM"])
+    msg = build_message(to, subject, text, sender=config["MAIL_FROM"], attachments=attachments)
     if config["MAIL_BACKEND"] == "log":
         log.info("mail to %s: %s\n%s", to, subject, text)
         return msg

@@ -21,3 +21,34 @@ def local_zone() -> ZoneInfo:
 def to_local(instant: datetime) -> datetime:
     """Convert an aware instant to the service's local time."""
     return instant.astimezone(local_zone())
+
+
+class NonexistentLocalTime(ValueError):
+    """The local wall-clock time does not exist (skipped when clocks move forward)."""
+
+
+def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
+    """Turn a naive local wall-clock time into a UTC instant, refusing times that do not exist.
+
+    An ambiguous time (the hour repeated when clocks move back) resolves to its first
+    occurrence, still on summer time; ``is_ambiguous`` lets pages say so.
+
+    Raises:
+        NonexistentLocalTime: the time falls in the hour skipped in spring.
+    """
+    if local.tzinfo is not None:
+        raise ValueError("expected a naive local time")
+    first = local.replace(tzinfo=zone, fold=0)
+    instant = first.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != local:
+        raise NonexistentLocalTime(local.isoformat())
+    return instant
+
+
+def is_ambiguous(instant: datetime, zone: ZoneInfo) -> bool:
+    """True when the instant's local time occurs twice that day (autumn fall-back hour)."""
+    local = instant.astimezone(zone).replace(tzinfo=None)
+    return (
+        local.replace(tzinfo=zone, fold=0).utcoffset()
+        != local.replace(tzinfo=zone, fold=1).utcoffset()
+    )

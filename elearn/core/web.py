@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from elearn.accounts.models import EmploymentModel, Role
-from elearn.core.time import to_local
+from elearn.core.time import is_ambiguous, local_zone, to_local
 from elearn.extensions import db, login_manager
 
 log = logging.getLogger("elearn")
@@ -172,8 +172,13 @@ def format_local_datetime(value: datetime | None, fmt: str = "medium") -> str:
         return ""
     if str(get_locale()) == "fi" and fmt == "medium":
         # CLDR gives "24.12.2026 klo 9.30.00"; Finnish usage drops the seconds.
-        return format_datetime(value, "d.M.yyyy 'klo' H.mm")
-    return format_datetime(value, fmt)
+        text = format_datetime(value, "d.M.yyyy 'klo' H.mm")
+    else:
+        text = format_datetime(value, fmt)
+    # The hour repeated in autumn is shown with its zone, so it is never ambiguous.
+    if is_ambiguous(value, local_zone()):
+        text += f" ({to_local(value).tzname()})"
+    return text
 
 
 def init_app(app: Flask) -> None:

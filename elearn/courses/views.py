@@ -14,6 +14,7 @@ from elearn.content.model import Module, Section
 from elearn.core.time import utcnow
 from elearn.courses import bp
 from elearn.courses.services import find, get_course, learner_progress
+from elearn.discussions import services as discussions
 from elearn.extensions import db
 from elearn.progress.services import mark_section_read
 
@@ -53,7 +54,15 @@ def module(module_key: str) -> Any:
     """A module: objectives, sections, reflection questions, quiz and sources."""
     found = _module_or_404(module_key)
     progress = learner_progress(current_user.id).for_module(found.key)
-    return render_template("courses/module.html", module=found, progress=progress, lang=_language())
+    entries = {e.question_no: e for e in discussions.journal(current_user.id, found.key)}
+    return render_template(
+        "courses/module.html",
+        module=found,
+        progress=progress,
+        journal=entries,
+        form=FlaskForm(),
+        lang=_language(),
+    )
 
 
 @bp.get("/<module_key>/print")

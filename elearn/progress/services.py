@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from elearn.content.model import Course, Module, Section
 from elearn.core.db import UTCDateTime
+from elearn.discussions.models import Attendance, Booking
 from elearn.extensions import db
 from elearn.progress.models import SectionRead
 from elearn.quizzes.models import AttemptStatus, QuizAttempt
@@ -137,7 +138,7 @@ class CourseProgress:
 def progress_for_learners(
     course: Course, user_ids: Iterable[int], *, rules: CompletionRules = CompletionRules()
 ) -> dict[int, CourseProgress]:
-    """Compute progress for many learners with two queries, whatever their number."""
+    """Compute progress for many learners with three queries, whatever their number."""
     ids = sorted(set(user_ids))
     if not ids:
         return {}
@@ -170,6 +171,13 @@ def progress_for_learners(
         .group_by(QuizAttempt.user_id, QuizAttempt.module_key)
     )
     quizzes = {(u, m): (best, passed_at, n) for u, m, best, passed_at, n in quiz_rows}
+    attended = dict(
+        db.session.execute(
+            sa.select(Booking.learner_id, sa.func.count())
+            .where(Booking.learner_id.in_(ids), Booking.attendance == Attendance.ATTENDED.value)
+            .group_by(Booking.learner_id)
+        ).all()
+    )
     result = {}
     for user_id in ids:
         modules = []
@@ -186,7 +194,9 @@ def progress_for_learners(
                     attempts=attempts,
                 )
             )
-        result[user_id] = CourseProgress(modules=tuple(modules), rules=rules)
+        result[user_id] = CourseProgress(
+            modules=tuple(modules), rules=rules, discussions_attended=attended.get(user_id, 0)
+        )
     return result
 
 

@@ -20,13 +20,14 @@ def test_message_is_delivered_over_smtp(app, mailbox):
 
 
 def test_unreachable_server_raises_mail_error(app):
+    original = app.config["MAIL_PORT"]
     with app.app_context():
         app.config.update(MAIL_PORT=free_port())
         try:
             with pytest.raises(MailError):
                 send_mail("a@example.fi", "x", "y")
         finally:
-            app.config.update(MAIL_PORT=app.config["MAIL_PORT"])
+            app.config.update(MAIL_PORT=original)
 
 
 def test_log_backend_writes_to_the_log(app, caplog, mailbox):

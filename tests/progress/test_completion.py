@@ -14,6 +14,7 @@ from elearn.progress.services import (
     progress_for_learners,
 )
 from elearn.quizzes import services as quizzes
+from tests.discussions.util import attend_discussion
 
 
 def read_all(user_id, module):
@@ -69,10 +70,13 @@ def test_course_completion_and_the_discussion_rule(course, make_user, db):
     for module in course.modules:
         read_all(user.id, module)
         take_quiz(user.id, module)
-    assert course_progress(course, user.id).complete
-    assert course_progress(course, user.id).completed_at is not None
-    strict = course_progress(course, user.id, rules=CompletionRules(require_discussion=True))
-    assert not strict.complete and not strict.discussion_done
+    assert course_progress(course, user.id).complete  # default rules: modules only
+    strict = CompletionRules(require_discussion=True)
+    assert not course_progress(course, user.id, rules=strict).complete
+    assert not course_progress(course, user.id, rules=strict).discussion_done
+    attend_discussion(db, make_user, user)
+    attended = course_progress(course, user.id, rules=strict)
+    assert attended.complete and attended.discussions_attended == 1 and attended.completed_at
 
 
 def test_next_step_goes_to_the_quiz_after_the_sections(course, make_user, db):
@@ -105,7 +109,7 @@ def test_batch_and_single_agree_with_a_fixed_number_of_queries(app, course, make
         batch = progress_for_learners(course, ids)
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3
     for user in users:
         single = course_progress(course, user.id)
         assert [m.status for m in single.modules] == [m.status for m in batch[user.id].modules]

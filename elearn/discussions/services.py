@@ -1,0 +1,515 @@
+"""Discussion operations: times and series, booking under locks, cancelling, journal,
+attendance and memos, reminders. Functions flush; the request handler commits.
+
+Booking rules hold under concurrency: the booking transaction first updates the time's row
+(``lock_version``), which is a row lock on PostgreSQL and, with ``write_transaction``, the
+write lock on SQLite; then it locks the learner's row; only then does it count places and
+check the learner's other bookings. Constraints back this up in the database.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from elearn.accounts.models import Role, User, cohort_supervisors
+from elearn.core.time import local_to_utc
+from elearn.discussions.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    DiscussionSlot,
+    JournalEntry,
+    PlaceKind,
+)
+from elearn.extensions import db
+from elearn.quizzes.models import AttemptStatus, QuizAttempt
+
+
+class DiscussionError(Exception):
+    """Base of the domain errors raised here; ``code`` is stable for views and tests."""
+
+    code = "discussion_error"
+
+
+class Overlaps(DiscussionError):
+    code = "overlaps"
+
+    def __init__(self, clashes: list[DiscussionSlot | datetime]) -> None:
+        super().__init__(len(clashes))
+        self.clashes = clashes
+
+
+class SlotFull(DiscussionError):
+    code = "full"
+
+
+class SlotUnavailable(DiscussionError):
+    """Cancelled, already started, or not offered to this learner."""
+
+    code = "unavailable"
+
+
+class AlreadyHasUpcoming(DiscussionError):
+    code = "one_upcoming"
+
+
+class BookingOverlaps(DiscussionError):
+    code = "booking_overlaps"
+
+
+class AlreadyBooked(DiscussionError):
+    code = "already_booked"
+
+
+class TooLateToCancel(DiscussionError):
+    code = "too_late"
+
+
+class CapacityBelowBookings(DiscussionError):
+    code = "capacity"
+
+
+@dataclass(frozen=True)
+class SlotPlan:
+    """What a supervisor asks for; times are UTC instants."""
+
+    starts_at: datetime
+    ends_at: datetime
+    place_kind: PlaceKind
+    place_detail: str = ""
+    capacity: int = 1
+    module_key: str | None = None
+    theme: str = ""
+    note: str = ""
+    show_participants: bool = False
+
+
+def _own_overlaps(
+    supervisor_id: int, spans: Iterable[tuple[datetime, datetime]], *, ignore: int | None = None
+) -> list[DiscussionSlot]:
+    spans = list(spans)
+    if not spans:
+        return []
+    conditions = [
+        sa.and_(DiscussionSlot.starts_at < end, DiscussionSlot.ends_at > start)
+        for start, end in spans
+    ]
+    stmt = sa.select(DiscussionSlot).where(
+        DiscussionSlot.supervisor_id == supervisor_id,
+        DiscussionSlot.cancelled_at.is_(None),
+        sa.or_(*conditions),
+    )
+    if ignore is not None:
+        stmt = stmt.where(DiscussionSlot.id != ignore)
+    return list(db.session.scalars(stmt.order_by(DiscussionSlot.starts_at)))
+
+
+def _lock_user(user_id: int) -> None:
+    # Serialises a person's own changes (PostgreSQL); on SQLite the write lock already does.
+    db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
+
+
+def create_slots(supervisor: User, plans: list[SlotPlan]) -> list[DiscussionSlot]:
+    """Publish one or more times at once; all or nothing.
+
+    Raises:
+        Overlaps: a time overlaps the supervisor's own times or another time in ``plans``.
+    """
+    _lock_user(supervisor.id)
+    ordered = sorted(plans, key=lambda p: p.starts_at)
+    inner = [
+        b.starts_at for a, b in zip(ordered, ordered[1:], strict=False) if b.starts_at < a.ends_at
+    ]
+    clashes = _own_overlaps(supervisor.id, [(p.starts_at, p.ends_at) for p in plans])
+    if clashes or inner:
+        raise Overlaps(clashes or inner)
+    slots = [
+        DiscussionSlot(
+            supervisor_id=supervisor.id,
+            starts_at=p.starts_at,
+            ends_at=p.ends_at,
+            place_kind=p.place_kind.value,
+            place_detail=p.place_detail.strip(),
+            capacity=p.capacity,
+            module_key=p.module_key or None,
+            theme=p.theme.strip(),
+            note=p.note.strip(),
+            show_participants=p.show_participants,
+        )
+        for p in plans
+    ]
+    db.session.add_all(slots)
+    db.session.flush()
+    return slots
+
+
+def series_starts(
+    first_day: date,
+    window_start: time,
+    window_end: time,
+    *,
+    minutes: int,
+    break_minutes: int,
+    weeks: int,
+    zone: ZoneInfo,
+) -> list[tuple[datetime, datetime]]:
+    """UTC (start, end) pairs for a weekly series, laid out in local wall-clock time.
+
+    Every week keeps the same local times across daylight saving changes.
+
+    Raises:
+        NonexistentLocalTime: a time falls in the hour skipped in spring.
+    """
+    spans = []
+    for week in range(weeks):
+        day = first_day + timedelta(weeks=week)
+        cursor = datetime.combine(day, window_start)
+        end_of_window = datetime.combine(day, window_end)
+        while cursor + timedelta(minutes=minutes) <= end_of_window:
+            end = cursor + timedelta(minutes=minutes)
+            spans.append((local_to_utc(cursor, zone), local_to_utc(end, zone)))
+            cursor = end + timedelta(minutes=break_minutes)
+    return spans
+
+
+def update_slot(slot: DiscussionSlot, plan: SlotPlan) -> bool:
+    """Change a time; returns True when booked learners must hear about it.
+
+    Raises:
+        Overlaps: the new time overlaps another own time.
+        CapacityBelowBookings: fewer places than learners already booked.
+    """
+    _lock_slot(slot.id)
+    clashes = _own_overlaps(slot.supervisor_id, [(plan.starts_at, plan.ends_at)], ignore=slot.id)
+    if clashes:
+        raise Overlaps(clashes)
+    if plan.capacity < len(slot.active_bookings):
+        raise CapacityBelowBookings()
+    changed = (slot.starts_at, slot.ends_at, slot.place_kind, slot.place_detail) != (
+        plan.starts_at,
+        plan.ends_at,
+        plan.place_kind.value,
+        plan.place_detail.strip(),
+    )
+    slot.starts_at, slot.ends_at = plan.starts_at, plan.ends_at
+    slot.place_kind, slot.place_detail = plan.place_kind.value, plan.place_detail.strip()
+    slot.capacity, slot.module_key = plan.capacity, plan.module_key or None
+    slot.theme, slot.note = plan.theme.strip(), plan.note.strip()
+    slot.show_participants = plan.show_participants
+    if changed:
+        for booking in slot.active_bookings:
+            booking.sequence += 1
+            booking.reminder_sent_at = None  # a moved time deserves its own reminder
+    db.session.flush()
+    return changed
+
+
+def cancel_slot(slot: DiscussionSlot, *, now: datetime) -> list[Booking]:
+    """Cancel a time and every booking in it; returns the bookings to notify."""
+    _lock_slot(slot.id)
+    slot.cancelled_at = now
+    affected = slot.active_bookings
+    for booking in affected:
+        booking.status = BookingStatus.CANCELLED.value
+        booking.cancelled_at = now
+        booking.sequence += 1
+    db.session.flush()
+    return affected
+
+
+def _lock_slot(slot_id: int) -> None:
+    db.session.execute(
+        sa.update(DiscussionSlot)
+        .where(DiscussionSlot.id == slot_id)
+        .values(lock_version=DiscussionSlot.lock_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def supervisors_for(learner: User) -> list[int]:
+    """Ids of the supervisors assigned to the learner's cohort."""
+    if learner.cohort_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(cohort_supervisors.c.user_id).where(
+                cohort_supervisors.c.cohort_id == learner.cohort_id
+            )
+        )
+    )
+
+
+def free_slots(learner: User, *, now: datetime, limit: int = 200) -> list[DiscussionSlot]:
+    """Future, open times with a free place, from the learner's cohort's supervisors."""
+    supervisors = supervisors_for(learner)
+    if not supervisors:
+        return []
+    taken = (
+        sa.select(Booking.slot_id, sa.func.count().label("n"))
+        .where(Booking.status == BookingStatus.BOOKED.value)
+        .group_by(Booking.slot_id)
+        .subquery()
+    )
+    stmt = (
+        sa.select(DiscussionSlot)
+        .outerjoin(taken, taken.c.slot_id == DiscussionSlot.id)
+        .where(
+            DiscussionSlot.supervisor_id.in_(supervisors),
+            DiscussionSlot.cancelled_at.is_(None),
+            DiscussionSlot.starts_at > now,
+            sa.func.coalesce(taken.c.n, 0) < DiscussionSlot.capacity,
+        )
+        .options(so.selectinload(DiscussionSlot.supervisor))
+        .order_by(DiscussionSlot.starts_at)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def book(
+    slot_id: int,
+    learner: User,
+    *,
+    now: datetime,
+    theme: str = "",
+    message: str = "",
+    share: Iterable[JournalEntry] = (),
+    one_upcoming: bool = True,
+) -> Booking:
+    """Book a place for a learner.
+
+    Raises:
+        SlotUnavailable: no such time, cancelled, started, or not from their supervisors.
+        SlotFull: every place is taken.
+        AlreadyBooked: the learner already has this time.
+        AlreadyHasUpcoming: one upcoming booking at a time (when ``one_upcoming``).
+        BookingOverlaps: another booking of the learner overlaps this time.
+    """
+    _lock_slot(slot_id)  # first: the write lock / row lock that serialises this time
+    _lock_user(learner.id)
+    slot = db.session.get(DiscussionSlot, slot_id, populate_existing=True)
+    if (
+        slot is None
+        or slot.is_cancelled
+        or slot.starts_at <= now
+        or slot.supervisor_id not in supervisors_for(learner)
+        or not learner.has_role(Role.ASSISTANT)
+    ):
+        raise SlotUnavailable()
+    live = sa.and_(Booking.learner_id == learner.id, Booking.status == BookingStatus.BOOKED.value)
+    if db.session.scalar(sa.select(Booking.id).where(live, Booking.slot_id == slot.id)):
+        raise AlreadyBooked()
+    taken = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Booking)
+        .where(Booking.slot_id == slot.id, Booking.status == BookingStatus.BOOKED.value)
+    )
+    if taken >= slot.capacity:
+        raise SlotFull()
+    mine = sa.select(DiscussionSlot).join(Booking).where(live, DiscussionSlot.ends_at > now)
+    upcoming = list(db.session.scalars(mine))
+    if one_upcoming and upcoming:
+        raise AlreadyHasUpcoming()
+    if any(s.starts_at < slot.ends_at and s.ends_at > slot.starts_at for s in upcoming):
+        raise BookingOverlaps()
+    booking = Booking(
+        uid=f"{secrets.token_hex(12)}@elearn",
+        slot=slot,
+        learner_id=learner.id,
+        theme=theme.strip()[:200],
+        message=message.strip(),
+        created_at=now,
+    )
+    booking.shared_entries = [e for e in share if e.user_id == learner.id]
+    db.session.add(booking)
+    db.session.flush()
+    return booking
+
+
+def next_free(
+    learner: User, *, now: datetime, after: datetime, count: int = 3
+) -> list[DiscussionSlot]:
+    """The next free times after a given instant (offered when a time is full)."""
+    return [s for s in free_slots(learner, now=now) if s.starts_at >= after][:count]
+
+
+def cancel_booking(booking: Booking, *, now: datetime, deadline: timedelta) -> None:
+    """A learner cancels their booking up to ``deadline`` before the start.
+
+    Raises:
+        TooLateToCancel: the deadline has passed.
+    """
+    if booking.slot.starts_at - now < deadline:
+        raise TooLateToCancel()
+    _lock_slot(booking.slot_id)
+    booking.status = BookingStatus.CANCELLED.value
+    booking.cancelled_at = now
+    booking.sequence += 1
+    db.session.flush()
+
+
+def learner_bookings(learner_id: int) -> list[Booking]:
+    """All of a learner's bookings, newest time first."""
+    return list(
+        db.session.scalars(
+            sa.select(Booking)
+            .join(DiscussionSlot)
+            .where(Booking.learner_id == learner_id)
+            .options(so.contains_eager(Booking.slot).selectinload(DiscussionSlot.supervisor))
+            .order_by(DiscussionSlot.starts_at.desc())
+        )
+    )
+
+
+def supervisor_slots(supervisor_id: int) -> list[DiscussionSlot]:
+    """A supervisor's times with their bookings, soonest first."""
+    return list(
+        db.session.scalars(
+            sa.select(DiscussionSlot)
+            .where(DiscussionSlot.supervisor_id == supervisor_id)
+            .options(so.selectinload(DiscussionSlot.bookings).selectinload(Booking.learner))
+            .order_by(DiscussionSlot.starts_at)
+        )
+    )
+
+
+def own_slot(slot_id: int, supervisor_id: int) -> DiscussionSlot | None:
+    """A time, only for the supervisor who offers it."""
+    slot = db.session.get(DiscussionSlot, slot_id)
+    return slot if slot is not None and slot.supervisor_id == supervisor_id else None
+
+
+def booking_for_learner(booking_id: int, learner_id: int) -> Booking | None:
+    """A booking, only for its learner."""
+    booking = db.session.get(Booking, booking_id)
+    return booking if booking is not None and booking.learner_id == learner_id else None
+
+
+def booking_for_supervisor(booking_id: int, supervisor_id: int) -> Booking | None:
+    """A booking, only for the supervisor whose time it is in."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.slot.supervisor_id != supervisor_id:
+        return None
+    return booking
+
+
+def record_memo(
+    booking: Booking,
+    *,
+    attendance: Attendance,
+    summary: str,
+    followups: str,
+    private: str,
+    now: datetime,
+) -> None:
+    """The supervisor marks attendance and writes the memo; the learner's confirmation resets."""
+    booking.attendance = attendance.value
+    booking.memo_summary = summary.strip()
+    booking.memo_followups = followups.strip()
+    booking.memo_private = private.strip()
+    booking.memo_written_at = now
+    booking.learner_confirmed_at = None
+    db.session.flush()
+
+
+def respond_to_memo(booking: Booking, *, comment: str, confirm: bool, now: datetime) -> None:
+    """The learner comments on the memo and/or confirms it."""
+    booking.learner_comment = comment.strip()
+    if confirm:
+        booking.learner_confirmed_at = now
+    db.session.flush()
+
+
+def save_journal(
+    user_id: int, module_key: str, question_no: int, question: str, body: str, *, now: datetime
+) -> JournalEntry | None:
+    """Write (or clear) the learner's answer to one reflection question."""
+    entry = db.session.scalar(
+        sa.select(JournalEntry).where(
+            JournalEntry.user_id == user_id,
+            JournalEntry.module_key == module_key,
+            JournalEntry.question_no == question_no,
+        )
+    )
+    body = body.strip()
+    if not body:
+        if entry is not None:
+            db.session.delete(entry)
+            db.session.flush()
+        return None
+    if entry is None:
+        entry = JournalEntry(user_id=user_id, module_key=module_key, question_no=question_no)
+        db.session.add(entry)
+    entry.question, entry.body, entry.updated_at = question, body, now
+    db.session.flush()
+    return entry
+
+
+def journal(user_id: int, module_key: str | None = None) -> list[JournalEntry]:
+    """A learner's journal entries (one module or all)."""
+    stmt = sa.select(JournalEntry).where(JournalEntry.user_id == user_id)
+    if module_key is not None:
+        stmt = stmt.where(JournalEntry.module_key == module_key)
+    return list(
+        db.session.scalars(stmt.order_by(JournalEntry.module_key, JournalEntry.question_no))
+    )
+
+
+def most_missed(learner_id: int, limit: int = 5) -> list[tuple[str, str, int]]:
+    """(module key, question key, times missed) over the learner's submitted attempts."""
+    scores = db.session.scalars(
+        sa.select(QuizAttempt.question_scores).where(
+            QuizAttempt.user_id == learner_id, QuizAttempt.status == AttemptStatus.SUBMITTED.value
+        )
+    )
+    modules = db.session.scalars(
+        sa.select(QuizAttempt.module_key).where(
+            QuizAttempt.user_id == learner_id, QuizAttempt.status == AttemptStatus.SUBMITTED.value
+        )
+    )
+    missed: Counter[tuple[str, str]] = Counter()
+    for module_key, per_question in zip(modules, scores, strict=True):
+        for question_key, score in (per_question or {}).items():
+            if score < 1:
+                missed[(module_key, question_key)] += 1
+    return [(m, q, n) for (m, q), n in missed.most_common(limit)]
+
+
+def due_reminders(*, now: datetime, ahead: timedelta) -> list[int]:
+    """Ids of live bookings starting within ``ahead`` that have had no reminder."""
+    return list(
+        db.session.scalars(
+            sa.select(Booking.id)
+            .join(DiscussionSlot)
+            .where(
+                Booking.status == BookingStatus.BOOKED.value,
+                Booking.reminder_sent_at.is_(None),
+                DiscussionSlot.cancelled_at.is_(None),
+                DiscussionSlot.starts_at > now,
+                DiscussionSlot.starts_at <= now + ahead,
+            )
+        )
+    )
+
+
+def claim_reminder(booking_id: int, *, now: datetime) -> bool:
+    """Mark a reminder as sent; True only for the one caller that claimed it."""
+    result = db.session.execute(
+        sa.update(Booking)
+        .where(
+            Booking.id == booking_id,
+            Booking.reminder_sent_at.is_(None),
+            Booking.status == BookingStatus.BOOKED.value,
+        )
+        .values(reminder_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

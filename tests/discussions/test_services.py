@@ -1,0 +1,200 @@
+"""Discussion rules: times and series, booking limits, cancellation, memos, DST."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from elearn.accounts.models import Role
+from elearn.core.time import NonexistentLocalTime, utcnow
+from elearn.discussions import services as discussions
+from elearn.discussions.models import Attendance
+from tests.discussions.util import plan, supervise
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+@pytest.fixture
+def people(make_user, make_cohort, db):
+    cohort = make_cohort()
+    supervisor = make_user(Role.SUPERVISOR, name="Sanna Ohjaaja")
+    learners = [make_user(cohort=cohort, name=f"Oppija {i}") for i in range(4)]
+    supervise(db, supervisor, learners[0])  # the whole cohort
+    return supervisor, learners
+
+
+def soon(days=3, hour=9):
+    return (utcnow() + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def test_overlapping_own_times_are_refused(people, db):
+    supervisor, _ = people
+    discussions.create_slots(supervisor, [plan(soon())])
+    with pytest.raises(discussions.Overlaps):
+        discussions.create_slots(supervisor, [plan(soon() + timedelta(minutes=30))])
+    with pytest.raises(discussions.Overlaps):  # two new times that overlap each other
+        discussions.create_slots(supervisor, [plan(soon(5)), plan(soon(5) + timedelta(minutes=10))])
+    discussions.create_slots(
+        supervisor, [plan(soon() + timedelta(minutes=45))]
+    )  # back to back is fine
+
+
+def test_series_keeps_local_times_across_the_autumn_change():
+    spans = discussions.series_starts(
+        date(2027, 10, 19),
+        time(9, 0),
+        time(12, 0),
+        minutes=45,
+        break_minutes=15,
+        weeks=3,
+        zone=HELSINKI,
+    )
+    assert len(spans) == 9  # 9.00, 10.00, 11.00 on three Tuesdays
+    local_starts = [s.astimezone(HELSINKI).strftime("%d.%m. %H.%M") for s, _ in spans]
+    assert local_starts[:3] == ["19.10. 09.00", "19.10. 10.00", "19.10. 11.00"]
+    assert local_starts[3] == "26.10. 09.00" and local_starts[6] == "02.11. 09.00"
+    # Summer time before 31.10.2027, winter time after: the UTC hour moves, the local one does not.
+    assert spans[0][0].hour == 6 and spans[3][0].hour == 6 and spans[6][0].hour == 7
+
+
+def test_spring_forward_hour_is_refused_and_autumn_hour_is_explicit():
+    with pytest.raises(NonexistentLocalTime):
+        discussions.series_starts(
+            date(2027, 3, 28),
+            time(3, 15),
+            time(4, 0),
+            minutes=30,
+            break_minutes=0,
+            weeks=1,
+            zone=HELSINKI,
+        )
+    (start, _end), *_ = discussions.series_starts(
+        date(2027, 10, 31),
+        time(3, 30),
+        time(4, 0),
+        minutes=20,
+        break_minutes=0,
+        weeks=1,
+        zone=HELSINKI,
+    )
+    assert start == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # the first 3.30 (EEST)
+
+
+def test_capacity_one_upcoming_and_overlap_rules(people, db):
+    supervisor, learners = people
+    one, group = discussions.create_slots(supervisor, [plan(soon()), plan(soon(4), capacity=2)])
+    first = discussions.book(one.id, learners[0], now=utcnow())
+    assert first.sequence == 0 and first.uid.endswith("@elearn")
+    with pytest.raises(discussions.SlotFull):
+        discussions.book(one.id, learners[1], now=utcnow())
+    with pytest.raises(discussions.AlreadyBooked):
+        discussions.book(one.id, learners[0], now=utcnow())
+    with pytest.raises(discussions.AlreadyHasUpcoming):
+        discussions.book(group.id, learners[0], now=utcnow())
+    later = discussions.create_slots(supervisor, [plan(soon() + timedelta(days=10))])[0]
+    assert discussions.book(later.id, learners[0], now=utcnow(), one_upcoming=False)
+
+
+def test_overlapping_booking_is_refused(people, db, make_user):
+    supervisor, learners = people
+    second_supervisor = make_user(Role.SUPERVISOR)
+    supervise(db, second_supervisor, learners[0])
+    (a,) = discussions.create_slots(supervisor, [plan(soon())])
+    (b,) = discussions.create_slots(second_supervisor, [plan(soon() + timedelta(minutes=20))])
+    discussions.book(a.id, learners[0], now=utcnow())
+    with pytest.raises(discussions.BookingOverlaps):
+        discussions.book(b.id, learners[0], now=utcnow(), one_upcoming=False)
+
+
+def test_only_the_learners_own_supervisors_times_can_be_booked(people, db, make_user):
+    supervisor, learners = people
+    stranger = make_user(Role.SUPERVISOR)
+    (theirs,) = discussions.create_slots(stranger, [plan(soon())])
+    assert discussions.free_slots(learners[0], now=utcnow()) == []
+    with pytest.raises(discussions.SlotUnavailable):
+        discussions.book(theirs.id, learners[0], now=utcnow())
+    (ours,) = discussions.create_slots(supervisor, [plan(soon())])
+    assert [s.id for s in discussions.free_slots(learners[0], now=utcnow())] == [ours.id]
+
+
+def test_past_and_cancelled_times_cannot_be_booked(people, db):
+    supervisor, learners = people
+    (slot,) = discussions.create_slots(supervisor, [plan(soon())])
+    with pytest.raises(discussions.SlotUnavailable):
+        discussions.book(slot.id, learners[0], now=slot.starts_at + timedelta(minutes=1))
+    discussions.cancel_slot(slot, now=utcnow())
+    with pytest.raises(discussions.SlotUnavailable):
+        discussions.book(slot.id, learners[0], now=utcnow())
+
+
+def test_cancel_deadline(people, db):
+    supervisor, learners = people
+    (slot,) = discussions.create_slots(supervisor, [plan(soon(days=3))])
+    booking = discussions.book(slot.id, learners[0], now=utcnow())
+    with pytest.raises(discussions.TooLateToCancel):
+        discussions.cancel_booking(
+            booking, now=slot.starts_at - timedelta(hours=23), deadline=timedelta(hours=24)
+        )
+    discussions.cancel_booking(booking, now=utcnow(), deadline=timedelta(hours=24))
+    assert booking.status == "cancelled" and booking.sequence == 1
+    assert discussions.book(slot.id, learners[1], now=utcnow())  # the place is free again
+
+
+def test_changing_and_cancelling_a_time_updates_bookings(people, db):
+    supervisor, learners = people
+    (slot,) = discussions.create_slots(supervisor, [plan(soon(), capacity=2)])
+    booking = discussions.book(slot.id, learners[0], now=utcnow())
+    booking.reminder_sent_at = utcnow()
+    moved = plan(soon() + timedelta(hours=2), capacity=2)
+    assert discussions.update_slot(slot, moved) is True
+    assert booking.sequence == 1 and booking.reminder_sent_at is None
+    assert discussions.update_slot(slot, moved) is False  # nothing booked learners need to hear
+    discussions.book(slot.id, learners[1], now=utcnow())
+    with pytest.raises(discussions.CapacityBelowBookings):
+        discussions.update_slot(slot, plan(slot.starts_at, capacity=1))
+    affected = discussions.cancel_slot(slot, now=utcnow())
+    assert (
+        {b.id for b in affected} >= {booking.id}
+        and booking.status == "cancelled"
+        and booking.sequence == 2
+    )
+
+
+def test_memo_and_reply(people, db):
+    supervisor, learners = people
+    (slot,) = discussions.create_slots(supervisor, [plan(soon())])
+    booking = discussions.book(slot.id, learners[0], now=utcnow())
+    discussions.record_memo(
+        booking,
+        attendance=Attendance.ATTENDED,
+        summary="Puhuimme rajoista.",
+        followups="Kokeile uutta tapaa.",
+        private="Oma muistiinpano",
+        now=utcnow(),
+    )
+    discussions.respond_to_memo(booking, comment="Kiitos!", confirm=True, now=utcnow())
+    assert booking.learner_confirmed_at is not None and booking.learner_comment == "Kiitos!"
+    # A rewritten memo needs a new confirmation.
+    discussions.record_memo(
+        booking,
+        attendance=Attendance.ATTENDED,
+        summary="Uusi",
+        followups="",
+        private="",
+        now=utcnow(),
+    )
+    assert booking.learner_confirmed_at is None
+
+
+def test_journal_is_saved_and_cleared(people, db):
+    _, learners = people
+    entry = discussions.save_journal(
+        learners[0].id, "etiikka", 1, "Kysymys?", " Vastaus ", now=utcnow()
+    )
+    assert entry.body == "Vastaus"
+    assert [e.id for e in discussions.journal(learners[0].id)] == [entry.id]
+    assert discussions.journal(learners[1].id) == []
+    discussions.save_journal(learners[0].id, "etiikka", 1, "Kysymys?", "", now=utcnow())
+    assert discussions.journal(learners[0].id) == []
