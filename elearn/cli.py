@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import click
 from flask import Flask, current_app
@@ -99,6 +99,34 @@ def seed() -> None:
             user.supervised_cohorts = list(cohorts.values())
         click.echo(f"  {', '.join(r.value for r in roles):<20} {email:<26} {password}")
     db.session.commit()
+    _seed_discussion_times()
+
+
+def _seed_discussion_times() -> None:
+    """Give the demo supervisor a few free times next week, unless they have upcoming ones."""
+    from elearn.core.time import local_to_utc, local_zone
+    from elearn.discussions import services as discussions
+    from elearn.discussions.models import DiscussionSlot, PlaceKind
+
+    supervisor = accounts.get_user_by_email("ohjaaja@example.fi")
+    now = utcnow()
+    upcoming = db.session.scalar(
+        db.select(DiscussionSlot.id).where(
+            DiscussionSlot.supervisor_id == supervisor.id, DiscussionSlot.starts_at > now
+        )
+    )
+    if upcoming is not None:
+        return
+    day = (now + timedelta(days=7)).astimezone(local_zone()).date()
+    plans = []
+    for hour, kind, detail in ((9, PlaceKind.IN_PERSON, "Hyvinkää"), (13, PlaceKind.VIDEO, "")):
+        start = local_to_utc(datetime.combine(day, time(hour, 0)), local_zone())
+        plans.append(
+            discussions.SlotPlan(start, start + timedelta(minutes=45), kind, detail, capacity=1)
+        )
+    discussions.create_slots(supervisor, plans)
+    db.session.commit()
+    click.echo("Demo discussion times created for ohjaaja@example.fi.")
 
 
 @reminders_cli.command("send")

@@ -192,3 +192,16 @@ def test_bookings_race_through_two_app_server_processes(live_server, e2e_app, ca
         second.terminate()
         second.wait(timeout=10)
         log.close()
+
+
+def test_discussion_pages_fit_320_px(page: Page, live_server):
+    page.set_viewport_size({"width": 320, "height": 700})
+    fits = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    log_in(page, live_server, email="ohjaaja@example.fi")
+    for path in ("/discussions/supervise", "/discussions/slots/new", "/discussions/slots/series"):
+        assert page.goto(path).status == 200
+        assert page.evaluate(fits), path
+    page.get_by_role("button", name=re.compile("Kirjaudu ulos")).click()
+    log_in(page, live_server)
+    assert page.goto("/discussions/").status == 200
+    assert page.evaluate(fits)
