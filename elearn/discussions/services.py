@@ -10,7 +10,6 @@ check the learner's other bookings. Constraints back this up in the database.
 from __future__ import annotations
 
 import secrets
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -30,7 +29,6 @@ from elearn.discussions.models import (
     PlaceKind,
 )
 from elearn.extensions import db
-from elearn.quizzes.models import AttemptStatus, QuizAttempt
 
 
 class DiscussionError(Exception):
@@ -461,26 +459,6 @@ def journal(user_id: int, module_key: str | None = None) -> list[JournalEntry]:
     return list(
         db.session.scalars(stmt.order_by(JournalEntry.module_key, JournalEntry.question_no))
     )
-
-
-def most_missed(learner_id: int, limit: int = 5) -> list[tuple[str, str, int]]:
-    """(module key, question key, times missed) over the learner's submitted attempts."""
-    scores = db.session.scalars(
-        sa.select(QuizAttempt.question_scores).where(
-            QuizAttempt.user_id == learner_id, QuizAttempt.status == AttemptStatus.SUBMITTED.value
-        )
-    )
-    modules = db.session.scalars(
-        sa.select(QuizAttempt.module_key).where(
-            QuizAttempt.user_id == learner_id, QuizAttempt.status == AttemptStatus.SUBMITTED.value
-        )
-    )
-    missed: Counter[tuple[str, str]] = Counter()
-    for module_key, per_question in zip(modules, scores, strict=True):
-        for question_key, score in (per_question or {}).items():
-            if score < 1:
-                missed[(module_key, question_key)] += 1
-    return [(m, q, n) for (m, q), n in missed.most_common(limit)]
 
 
 def due_reminders(*, now: datetime, ahead: timedelta) -> list[int]:

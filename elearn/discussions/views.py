@@ -24,6 +24,7 @@ from elearn.discussions.forms import BookForm, MemoForm, MemoResponseForm, Serie
 from elearn.discussions.mails import notify
 from elearn.discussions.models import Attendance, BookingStatus, PlaceKind
 from elearn.extensions import db
+from elearn.quizzes import services as quizzes_services
 
 
 def _lang() -> str:
@@ -496,7 +497,7 @@ def prepare(booking_id: int) -> Any:
             return redirect(url_for("discussions.prepare", booking_id=booking.id))
     course = get_course()
     missed = []
-    for module_key, question_key, times in discussions.most_missed(booking.learner_id):
+    for module_key, question_key, times in quizzes_services.most_missed(booking.learner_id):
         module = course.module(module_key)
         question = module.quiz.question(question_key) if module else None
         if question is not None:

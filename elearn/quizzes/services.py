@@ -6,6 +6,7 @@ Functions flush; the request handler commits.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -213,3 +214,18 @@ def submit(
     if updated.rowcount != 1:
         raise AlreadySubmitted(attempt)
     return attempt
+
+
+def most_missed(learner_id: int, limit: int = 5) -> list[tuple[str, str, int]]:
+    """(module key, question key, times missed) over the learner's submitted attempts."""
+    rows = db.session.execute(
+        sa.select(QuizAttempt.module_key, QuizAttempt.question_scores).where(
+            QuizAttempt.user_id == learner_id, QuizAttempt.status == AttemptStatus.SUBMITTED.value
+        )
+    )
+    missed: Counter[tuple[str, str]] = Counter()
+    for module_key, per_question in rows:
+        for question_key, score in (per_question or {}).items():
+            if score < 1:
+                missed[(module_key, question_key)] += 1
+    return [(m, q, n) for (m, q), n in missed.most_common(limit)]

@@ -198,3 +198,23 @@ def test_journal_is_saved_and_cleared(people, db):
     assert discussions.journal(learners[1].id) == []
     discussions.save_journal(learners[0].id, "etiikka", 1, "Kysymys?", "", now=utcnow())
     assert discussions.journal(learners[0].id) == []
+
+
+def test_most_missed_counts_misses_per_question(people, db, app):
+    from elearn.courses.services import get_course
+    from elearn.quizzes import services as quizzes
+
+    _, learners = people
+    with app.app_context():
+        course = get_course()
+    for module in course.modules[:2]:
+        for _ in range(2):
+            attempt = quizzes.start_or_resume(learners[0].id, module, now=utcnow())
+            answers = {
+                q.key: [o.key for o in q.options if o.correct] for q in module.quiz.questions
+            }
+            missed = module.quiz.questions[0]
+            answers[missed.key] = [next(o.key for o in missed.options if not o.correct)]
+            quizzes.submit(attempt.id, learners[0].id, module, answers, now=utcnow())
+    top = quizzes.most_missed(learners[0].id)
+    assert sorted(top) == sorted((m.key, m.quiz.questions[0].key, 2) for m in course.modules[:2])
