@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from elearn import create_app
-from elearn.accounts.models import Cohort, Role, User, UserRole
+from elearn.accounts.models import Cohort, User, UserRole
 from elearn.core.db import write_transaction
 from elearn.core.time import utcnow
 from elearn.discussions import services as discussions
 from elearn.discussions.models import Booking, DiscussionSlot
 from elearn.extensions import db as _db
-from tests.discussions.util import plan
+from tests.discussions.util import live_bookings, race_setup, run_together
 
 
 @pytest.mark.parametrize("capacity", [1, 3])
@@ -25,25 +24,8 @@ def test_concurrent_bookings_respect_capacity(database_url, capacity, tmp_path):
     _db.session = _db._make_scoped_session({})  # real sessions, one per thread
     try:
         with racer.app_context():
-            cohort = Cohort(name=f"Kilpailu {tmp_path.name}", employment_model="employer_model")
-            supervisor = User(email=f"s-{tmp_path.name}@example.fi", session_nonce="x")
-            supervisor.role_rows = [UserRole(role=Role.SUPERVISOR.value)]
-            supervisor.supervised_cohorts = [cohort]
-            learners = []
-            for i in range(8):
-                learner = User(
-                    email=f"l{i}-{tmp_path.name}@example.fi", session_nonce="x", cohort=cohort
-                )
-                learner.role_rows = [UserRole(role=Role.ASSISTANT.value)]
-                learners.append(learner)
-            _db.session.add_all([cohort, supervisor, *learners])
-            _db.session.flush()
-            (slot,) = discussions.create_slots(
-                supervisor, [plan(utcnow() + timedelta(days=3), capacity=capacity)]
-            )
-            _db.session.commit()
-            slot_id, learner_ids = slot.id, [u.id for u in learners]
-            ids = {"cohort": cohort.id, "users": [supervisor.id, *learner_ids]}
+            slot_id, emails, ids = race_setup(_db, tmp_path.name, capacity)
+            learner_ids = ids["users"][1:]
 
         outcomes: list[str] = []
         barrier = threading.Barrier(len(learner_ids))
@@ -63,17 +45,9 @@ def test_concurrent_bookings_respect_capacity(database_url, capacity, tmp_path):
                 finally:
                     _db.session.remove()
 
-        threads = [threading.Thread(target=attempt, args=(i,)) for i in learner_ids]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_together(attempt, [(i,) for i in learner_ids])
         with racer.app_context():
-            booked = _db.session.scalar(
-                sa.select(sa.func.count())
-                .select_from(Booking)
-                .where(Booking.slot_id == slot_id, Booking.status == "booked")
-            )
+            booked = live_bookings(_db, slot_id)
         assert booked == capacity
         assert (
             outcomes.count("booked") == capacity

@@ -42,3 +42,61 @@ def attend_discussion(db, make_user, learner):
     )
     db.session.commit()
     return booking
+
+
+def race_setup(db, tag: str, capacity: int, learners: int = 8, password_hash: str | None = None):
+    """A cohort with a supervisor, ``learners`` learners and one time; committed for real.
+
+    Returns (slot id, learner e-mails, ids to clean up).
+    """
+    from elearn.accounts.models import Cohort, Role, User, UserRole
+
+    cohort = Cohort(name=f"Kilpailu {tag}", employment_model="employer_model")
+    supervisor = User(email=f"race-sup-{tag}@example.fi", session_nonce="x", name="S")
+    supervisor.role_rows = [UserRole(role=Role.SUPERVISOR.value)]
+    supervisor.supervised_cohorts = [cohort]
+    people = []
+    for i in range(learners):
+        person = User(
+            email=f"race-{tag}-{i}@example.fi",
+            session_nonce=f"n{i}",
+            name=f"L{i}",
+            cohort=cohort,
+            password_hash=password_hash,
+        )
+        person.role_rows = [UserRole(role=Role.ASSISTANT.value)]
+        people.append(person)
+    db.session.add_all([cohort, supervisor, *people])
+    db.session.flush()
+    (slot,) = discussions.create_slots(
+        supervisor, [plan(utcnow() + timedelta(days=4), capacity=capacity)]
+    )
+    db.session.commit()
+    return (
+        slot.id,
+        [p.email for p in people],
+        {"cohort": cohort.id, "users": [supervisor.id] + [p.id for p in people]},
+    )
+
+
+def run_together(target, argument_lists) -> None:
+    """Run ``target`` in one thread per argument tuple and wait for all."""
+    import threading
+
+    threads = [threading.Thread(target=target, args=args) for args in argument_lists]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def live_bookings(db, slot_id: int) -> int:
+    import sqlalchemy as sa
+
+    from elearn.discussions.models import Booking
+
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Booking)
+        .where(Booking.slot_id == slot_id, Booking.status == "booked")
+    )

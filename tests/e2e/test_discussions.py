@@ -13,18 +13,15 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from elearn import create_app
-from elearn.accounts.models import Cohort, Role, User, UserRole
 from elearn.accounts.passwords import hash_password
 from elearn.core.time import utcnow
-from elearn.discussions import services as discussions
 from elearn.discussions.models import Booking
 from elearn.extensions import db
 from tests.conftest import free_port
-from tests.discussions.util import plan
+from tests.discussions.util import live_bookings, race_setup, run_together
 from tests.e2e.conftest import start_gunicorn
 from tests.e2e.test_course_pages import log_in
 
@@ -128,29 +125,9 @@ def test_bookings_race_through_two_app_server_processes(live_server, e2e_app, ca
     password = "kilpailu salasana 2026"
     try:
         with e2e_app.app_context():
-            cohort = Cohort(name=f"Kilpajoukko {capacity}", employment_model="employer_model")
-            supervisor = User(email=f"race-sup-{capacity}@example.fi", session_nonce="x", name="S")
-            supervisor.role_rows = [UserRole(role=Role.SUPERVISOR.value)]
-            supervisor.supervised_cohorts = [cohort]
-            hashed = hash_password(password)
-            learners = []
-            for i in range(8):
-                u = User(
-                    email=f"race-{capacity}-{i}@example.fi",
-                    session_nonce=f"n{i}",
-                    name=f"L{i}",
-                    cohort=cohort,
-                    password_hash=hashed,
-                )
-                u.role_rows = [UserRole(role=Role.ASSISTANT.value)]
-                learners.append(u)
-            db.session.add_all([cohort, supervisor, *learners])
-            db.session.flush()
-            (slot,) = discussions.create_slots(
-                supervisor, [plan(utcnow() + timedelta(days=4), capacity=capacity)]
+            slot_id, emails, _ids = race_setup(
+                db, f"http{capacity}", capacity, password_hash=hash_password(password)
             )
-            db.session.commit()
-            slot_id, emails = slot.id, [u.email for u in learners]
 
         sessions = []
         for i, email in enumerate(emails):  # log in and open the form first
@@ -174,17 +151,9 @@ def test_bookings_race_through_two_app_server_processes(live_server, e2e_app, ca
             except urllib.error.HTTPError as error:
                 statuses.append(error.code)
 
-        threads = [threading.Thread(target=book, args=s) for s in sessions]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_together(book, sessions)
         with e2e_app.app_context():
-            booked = db.session.scalar(
-                sa.select(sa.func.count())
-                .select_from(Booking)
-                .where(Booking.slot_id == slot_id, Booking.status == "booked")
-            )
+            booked = live_bookings(db, slot_id)
         assert booked == capacity
         assert statuses.count(409) == len(sessions) - capacity  # "täynnä", never an error page
         assert 500 not in statuses
