@@ -73,6 +73,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.discussions import bp as discussions_bp
     from elearn.discussions import models as _discussion_models  # noqa: F401
     from elearn.discussions import views as _discussion_views  # noqa: F401
+    from elearn.feedback import bp as feedback_bp
+    from elearn.feedback import models as _feedback_models  # noqa: F401
+    from elearn.feedback import views as feedback_views
     from elearn.main import bp as main_bp
     from elearn.main import views as _main_views  # noqa: F401
     from elearn.progress import models as _progress_models  # noqa: F401
@@ -81,6 +84,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.quizzes import views as _quiz_views  # noqa: F401
 
     courses.init_app(app)
+    from elearn.content.surveys import DEFAULT_SURVEY_DIR, load_surveys
+
+    app.extensions[feedback_views.SURVEYS_KEY] = load_surveys(
+        app.config.get("ELEARN_SURVEY_DIR") or DEFAULT_SURVEY_DIR
+    )
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
@@ -88,5 +96,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(quizzes_bp, url_prefix="/modules")
     app.register_blueprint(certificates_bp)
     app.register_blueprint(discussions_bp, url_prefix="/discussions")
+    app.register_blueprint(feedback_bp, url_prefix="/feedback")
     register_commands(app)
     return app

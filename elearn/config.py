@@ -89,6 +89,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "ELEARN_CANCEL_HOURS": _int("ELEARN_CANCEL_HOURS", 24),
         "ELEARN_ONE_UPCOMING_BOOKING": _bool(os.environ.get("ELEARN_ONE_UPCOMING_BOOKING"), True),
         "ELEARN_REMINDER_HOURS": _int("ELEARN_REMINDER_HOURS", 24),
+        "ELEARN_SURVEY_DIR": os.environ.get("ELEARN_SURVEY_DIR", ""),
+        # Feedback results of a group are shown only from this many responses.
+        "ELEARN_FEEDBACK_MIN_RESPONSES": _int("ELEARN_FEEDBACK_MIN_RESPONSES", 5),
         "ELEARN_ORGANISATION": os.environ.get("ELEARN_ORGANISATION", "")
         or "Keski-Uudenmaan hyvinvointialue",
     }

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from elearn.content.loader import DEFAULT_CONTENT_DIR, ContentError, load_course
+from elearn.content.surveys import load_surveys
 
 
 def content_dir() -> Path:
@@ -38,8 +39,21 @@ def content_cli() -> None:
 )
 def check(directory: Path | None) -> None:
     """Validate every module; print one line per module, or every problem and exit 1."""
+    root = directory or content_dir()
     try:
-        course = load_course(directory or content_dir())
+        problems: list = []
+        try:
+            course = load_course(root)
+        except ContentError as error:
+            problems += error.problems
+        surveys_dir = Path(os.environ.get("ELEARN_SURVEY_DIR") or root.parent / "surveys")
+        if directory is None or surveys_dir.is_dir():
+            try:
+                load_surveys(surveys_dir)
+            except ContentError as error:
+                problems += error.problems
+        if problems:
+            raise ContentError(problems)
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

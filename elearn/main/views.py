@@ -10,6 +10,7 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_login import current_user, login_required
 
 from elearn.accounts import services as accounts
+from elearn.accounts.models import Role
 from elearn.extensions import db
 from elearn.main import bp
 
@@ -29,8 +30,21 @@ def safe_next(target: str | None, default: str) -> str:
 @bp.get("/")
 @login_required
 def home() -> Any:
-    """The signed-in person's front page: what their roles let them do."""
-    return render_template("main/home.html")
+    """The signed-in person's front page: what their roles let them do, surveys waiting for
+    them and the latest notes on what changed after feedback."""
+    from elearn.courses.services import learner_progress
+    from elearn.feedback import services as feedback
+    from elearn.feedback.views import context_label, surveys
+
+    waiting = []
+    if current_user.has_role(Role.ASSISTANT):
+        progress = learner_progress(current_user.id)
+        waiting = [
+            (w, context_label(w)) for w in feedback.waiting(current_user, surveys(), progress)
+        ]
+    return render_template(
+        "main/home.html", waiting=waiting, notes=feedback.notes_for(current_user, limit=3)
+    )
 
 
 @bp.get("/healthz")

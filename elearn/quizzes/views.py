@@ -110,9 +110,22 @@ def result(module_key: str, attempt_id: int) -> Any:
         abort(404)
     if attempt.status != quizzes.AttemptStatus.SUBMITTED.value:
         return redirect(url_for("quizzes.quiz", module_key=module.key))
-    progress = learner_progress(current_user.id).for_module(module.key)
+    course_progress = learner_progress(current_user.id)
+    progress = course_progress.for_module(module.key)
+    from elearn.feedback import services as feedback
+    from elearn.feedback.views import surveys
+
+    check = next(
+        (
+            w
+            for w in feedback.waiting(current_user, surveys(), course_progress)
+            if w.survey.trigger == "module_quiz" and w.context == module.key
+        ),
+        None,
+    )
     return render_template(
         "quizzes/result.html",
+        feedback_check=check,
         module=module,
         attempt=attempt,
         progress=progress,

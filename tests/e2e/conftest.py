@@ -17,6 +17,8 @@ import pytest
 import redis
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from elearn import create_app
+from elearn.extensions import db as _db
 from tests.conftest import free_port
 from tests.dbutil import drop_database, fresh_database
 
@@ -123,3 +125,22 @@ def page(browser: Browser, live_server: dict) -> Iterator[Page]:
     pg.on("request", lambda request: pg.requested.append(request.url))  # type: ignore[attr-defined]
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="session")
+def e2e_app_object(live_server):
+    app = create_app({"DATABASE_URL": live_server["env"]["DATABASE_URL"], "TESTING": True})
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def e2e_app(e2e_app_object, db):  # noqa: F811 - the suite's per-test db fixture
+    """The app on the browser suite's database, with real sessions: the suite's per-test
+    session is bound to the other (rolled-back) database and must not be used here."""
+    test_session = db.session
+    db.session = db._make_scoped_session({})
+    yield e2e_app_object
+    db.session.remove()
+    db.session = test_session

@@ -15,7 +15,6 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from elearn import create_app
 from elearn.accounts.passwords import hash_password
 from elearn.core.time import utcnow
 from elearn.discussions.models import Booking
@@ -26,25 +25,6 @@ from tests.e2e.conftest import start_gunicorn
 from tests.e2e.test_course_pages import log_in
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def e2e_app_object(live_server):
-    app = create_app({"DATABASE_URL": live_server["env"]["DATABASE_URL"], "TESTING": True})
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def e2e_app(e2e_app_object, db):
-    """The app on the browser suite's database, with real sessions: the suite's per-test
-    session is bound to the other (rolled-back) database and must not be used here."""
-    test_session = db.session
-    db.session = db._make_scoped_session({})
-    yield e2e_app_object
-    db.session.remove()
-    db.session = test_session
 
 
 def test_supervisor_learner_memo_flow(page: Page, live_server, e2e_app):

@@ -1,0 +1,253 @@
+"""Feedback pages: answer or skip a survey, the learner's feedback page, trainers' results,
+CSV export and loop notes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from elearn.accounts import services as accounts
+from elearn.accounts.models import EmploymentModel, Role
+from elearn.core.forms import choice_list
+from elearn.core.time import to_local, utcnow
+from elearn.core.web import EMPLOYMENT_MODEL_LABELS, role_required
+from elearn.courses.services import cohort_progress, get_course, learner_progress
+from elearn.extensions import db
+from elearn.feedback import bp
+from elearn.feedback import services as feedback
+from elearn.feedback.forms import NoteForm
+
+SURVEYS_KEY = "elearn.surveys"
+
+
+def surveys() -> dict:
+    return current_app.extensions[SURVEYS_KEY]
+
+
+def _survey_or_404(key: str):
+    survey = surveys().get(key)
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def context_label(waiting: feedback.Waiting) -> str:
+    """What the survey is about, for the learner."""
+    if waiting.survey.trigger == "module_quiz":
+        module = get_course().module(waiting.context)
+        return module.text(str(get_locale()))[0].title if module else waiting.context
+    if waiting.survey.trigger == "discussion":
+        return _("your reflective discussion")
+    return _("the whole course")
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    """Surveys waiting for the learner and the notes on what changed after feedback."""
+    waiting = feedback.waiting(current_user, surveys(), learner_progress(current_user.id))
+    return render_template(
+        "feedback/index.html",
+        waiting=[(w, context_label(w)) for w in waiting],
+        notes=feedback.notes_for(current_user),
+        form=FlaskForm(),
+    )
+
+
+PROBLEMS = {
+    "required": lambda: _("Please answer this question."),
+    "range": lambda: _("Choose one of the options."),
+    "too_long": lambda: _("The answer is too long."),
+}
+
+
+@bp.route("/answer/<survey_key>/<context>", methods=["GET", "POST"])
+@login_required
+def answer(survey_key: str, context: str) -> Any:
+    """Answer a survey once; a second submission is refused politely."""
+    survey = _survey_or_404(survey_key)
+    progress = learner_progress(current_user.id)
+    offered = [
+        w
+        for w in feedback.offered(current_user, surveys(), progress)
+        if w.survey.key == survey.key and w.context == context
+    ]
+    if not offered:
+        abort(404)
+    if request.method == "GET" and offered[0] not in feedback.waiting(
+        current_user, surveys(), progress
+    ):
+        flash(_("You have already answered or skipped this survey. Thank you!"), "info")
+        return redirect(url_for("feedback.index"))
+    problems: dict[str, str] = {}
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        raw = {
+            q.key: request.form.get(f"a-{q.key}", "")[: q.max_length + 100]
+            for q in survey.questions
+        }
+        try:
+            feedback.answer(
+                current_user,
+                survey,
+                context,
+                raw,
+                surveys=surveys(),
+                progress=progress,
+                today=to_local(utcnow()).date(),
+            )
+        except feedback.AlreadyAnswered:
+            db.session.rollback()
+            flash(_("You have already answered this survey. Thank you!"), "info")
+            return redirect(url_for("feedback.index"))
+        except feedback.InvalidAnswers as invalid:
+            problems = invalid.problems
+        else:
+            db.session.commit()
+            flash(_("Thank you for your feedback!"), "success")
+            return redirect(url_for("feedback.index"))
+    return render_template(
+        "feedback/answer.html",
+        survey=survey,
+        context=context,
+        about=context_label(offered[0]),
+        problems={k: PROBLEMS[v]() for k, v in problems.items()},
+        values=request.form if request.method == "POST" else {},
+        form=form,
+        lang=str(get_locale()),
+    ), (422 if problems else 200)
+
+
+@bp.post("/answer/<survey_key>/<context>/skip")
+@login_required
+def skip(survey_key: str, context: str) -> Any:
+    """Do not answer; the survey is not offered again."""
+    survey = _survey_or_404(survey_key)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        feedback.skip(
+            current_user,
+            survey,
+            context,
+            surveys=surveys(),
+            progress=learner_progress(current_user.id),
+        )
+    except feedback.NotOffered:
+        abort(404)
+    except feedback.AlreadyAnswered:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return redirect(url_for("feedback.index"))
+
+
+def _filters() -> tuple[feedback.Filters, dict]:
+    args = request.args
+
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(args.get(name, ""))
+        except ValueError:
+            return None
+
+    cohort = args.get("cohort", type=int) or None
+    model = args.get("model") if args.get("model") in {m.value for m in EmploymentModel} else None
+    filters = feedback.Filters(
+        cohort_id=cohort,
+        employment_model=model,
+        date_from=day("from"),
+        date_to=day("to"),
+        context=args.get("module") or None,
+    )
+    return filters, {
+        "cohort": cohort,
+        "model": model,
+        "from": day("from"),
+        "to": day("to"),
+        "module": filters.context,
+    }
+
+
+@bp.get("/results")
+@role_required(Role.TRAINER, Role.ADMIN)
+def results() -> Any:
+    """Results per survey and question, shown only from the minimum number of responses."""
+    key = request.args.get("survey") or next(iter(surveys()))
+    survey = _survey_or_404(key)
+    filters, chosen = _filters()
+    minimum = current_app.config["ELEARN_FEEDBACK_MIN_RESPONSES"]
+    course = get_course()
+    outcome = feedback.results(
+        survey,
+        filters,
+        minimum=minimum,
+        eligible_count=feedback.eligible(survey, filters, course, cohort_progress),
+    )
+    return render_template(
+        "feedback/results.html",
+        survey=survey,
+        surveys=surveys(),
+        outcome=outcome,
+        chosen=chosen,
+        minimum=minimum,
+        cohorts=accounts.list_cohorts(),
+        models=[(m.value, EMPLOYMENT_MODEL_LABELS[m]) for m in EmploymentModel],
+        modules=course.modules,
+        lang=str(get_locale()),
+    )
+
+
+@bp.get("/results.csv")
+@role_required(Role.TRAINER, Role.ADMIN)
+def results_csv() -> Any:
+    """The same responses as CSV for Excel; nothing below the minimum."""
+    survey = _survey_or_404(request.args.get("survey", ""))
+    filters, _chosen = _filters()
+    data = feedback.csv_export(
+        survey,
+        filters,
+        minimum=current_app.config["ELEARN_FEEDBACK_MIN_RESPONSES"],
+        language=str(get_locale()),
+        cohort_names={c.id: c.name for c in accounts.list_cohorts()},
+    )
+    if data is None:
+        abort(404)
+    return Response(
+        data.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename=palaute-{survey.key}.csv",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/notes", methods=["GET", "POST"])
+@role_required(Role.TRAINER, Role.ADMIN)
+def notes() -> Any:
+    """Publish and list "what we changed after your feedback" notes."""
+    form = NoteForm()
+    form.cohort.choices = choice_list(
+        [(0, _("Everyone"))] + [(c.id, c.name) for c in accounts.list_cohorts()]
+    )
+    if form.validate_on_submit():
+        feedback.publish_note(
+            current_user,
+            title=form.title.data,
+            body=form.body.data,
+            cohort_id=form.cohort.data or None,
+            now=utcnow(),
+        )
+        db.session.commit()
+        flash(_("The note is published."), "success")
+        return redirect(url_for("feedback.notes"))
+    return render_template("feedback/notes.html", form=form, notes=feedback.all_notes())
