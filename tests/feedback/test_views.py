@@ -114,3 +114,14 @@ def test_trainer_publishes_a_note_learners_of_the_cohort_see(
     client.post_form("/logout")
     login_as(make_user(cohort=b))
     assert "Lisäsimme iltapäiväaikoja." not in client.get("/feedback/").get_data(as_text=True)
+
+
+def test_front_page_title_is_plain_text(app, client, make_user, login_as, db):
+    learner = make_user()
+    quiz_done(learner, first_module(app))
+    db.session.commit()
+    login_as(learner)
+    html = client.get("/").get_data(as_text=True)
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "<" not in title[len("<title>") :] and "Etusivu" in title
+    assert html.count('id="surveys-h"') == 1
