@@ -68,3 +68,9 @@ def set_language() -> Any:
             accounts.set_language(current_user, language)
             db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("main.home")))
+
+
+@bp.get("/accessibility")
+def accessibility() -> Any:
+    """The accessibility statement (saavutettavuusseloste), public, in every language."""
+    return render_template("main/accessibility.html")
