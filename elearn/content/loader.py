@@ -191,9 +191,8 @@ def _video(
             else:
                 lang = re.search(r"\.([a-z]{2})\.vtt$", captions.name)
                 fields["captions_lang"] = lang.group(1) if lang else DEFAULT_LANGUAGE
-                fields["transcript"] = Markup("").join(
-                    render_markdown(cue) for cue in _vtt_cues(vtt)
-                )
+                # One paragraph per cue, sanitised like every other text.
+                fields["transcript"] = render_markdown("\n\n".join(_vtt_cues(vtt)))
         if len(ctx.problems) > before or src is None or captions is None:
             return None
         fields.update(

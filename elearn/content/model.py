@@ -8,6 +8,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from elearn.core.markup import EMPTY
+
 DEFAULT_LANGUAGE = "fi"
 LANGUAGES = ("fi", "sv", "en")
 
@@ -41,7 +43,7 @@ class Video:
     captions: str = ""  # file: WebVTT path relative to the module folder
     captions_lang: str = DEFAULT_LANGUAGE
     video_id: str = ""  # youtube/vimeo
-    transcript: Markup = Markup("")
+    transcript: Markup = EMPTY
 
     @property
     def embed_url(self) -> str:

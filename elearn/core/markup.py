@@ -22,6 +22,8 @@ ALLOWED_TAGS = frozenset(
     }
 )  # fmt: skip
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+EMPTY = Markup("")  # the empty, trivially safe fragment
+
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\bsrc=)[^>]*>.*?</iframe>", re.DOTALL | re.IGNORECASE)
 
 
