@@ -43,6 +43,11 @@ def _min_length() -> int:
     return current_app.config["ELEARN_PASSWORD_MIN_LENGTH"]
 
 
+def _explain_length(field) -> None:  # noqa: ANN001 - a WTForms password field
+    """Put the configured minimum length into the field's help text."""
+    field.description = field.description % {"n": _min_length()}
+
+
 def _login_failed(_response: Any) -> bool:
     return bool(g.get("login_failed"))
 
@@ -140,7 +145,7 @@ def accept(secret: str) -> Any:
         return _token_error_page(exc, TokenPurpose.INVITATION)
     invited = token.user
     form = AcceptInvitationForm(name=invited.name or None, language=invited.language)
-    form.password.description = form.password.description % {"n": _min_length()}
+    _explain_length(form.password)
     if form.validate_on_submit():
         try:
             user = accounts.accept_invitation(
@@ -201,7 +206,7 @@ def reset_password(secret: str) -> Any:
     except accounts.AccountError as exc:
         return _token_error_page(exc, TokenPurpose.PASSWORD_RESET)
     form = ResetPasswordForm()
-    form.password.description = form.password.description % {"n": _min_length()}
+    _explain_length(form.password)
     if form.validate_on_submit():
         try:
             user = accounts.reset_password(
@@ -227,7 +232,7 @@ def profile() -> Any:
     user = current_user._get_current_object()
     form = ProfileForm(obj=user if request.method == "GET" else None)
     pw_form = ChangePasswordForm(prefix="pw")
-    pw_form.password.description = pw_form.password.description % {"n": _min_length()}
+    _explain_length(pw_form.password)
     if request.method == "POST" and "pw-submit_password" in request.form:
         if pw_form.validate_on_submit():
             if not verify_password(user.password_hash, pw_form.current_password.data):

@@ -190,7 +190,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
-    app.register_error_handler(Exception, _maybe_unexpected)
+    app.register_error_handler(Exception, _handle_unexpected)
 
     @app.context_processor
     def _template_globals() -> dict[str, Any]:
@@ -206,10 +206,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_date"] = lambda v: format_date(v) if isinstance(v, date) else ""
     app.jinja_env.filters["local_date_of_instant"] = lambda v: format_date(to_local(v)) if v else ""
     app.jinja_env.filters["format_decimal"] = format_decimal
-
-
-def _maybe_unexpected(exc: Exception) -> Any:
-    # Tests may ask to see the real exception; by default they see what users see.
-    if current_app.config.get("PROPAGATE_UNEXPECTED"):
-        raise exc
-    return _handle_unexpected(exc)

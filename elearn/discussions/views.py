@@ -130,7 +130,7 @@ def book(slot_id: int) -> Any:
                 now=utcnow(),
                 theme=theme,
                 message=form.message.data or "",
-                share=[e for e in discussions.journal(learner.id) if e.id in chosen],
+                share=[e for e in entries if e.id in chosen],
                 one_upcoming=current_app.config["ELEARN_ONE_UPCOMING_BOOKING"],
             )
         except discussions.SlotFull:

@@ -53,6 +53,20 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def participated(user_id: int, survey_key: str, context: str) -> bool:
+    """Whether the person has answered or skipped this survey in this context."""
+    return (
+        db.session.scalar(
+            sa.select(SurveyParticipation.id).where(
+                SurveyParticipation.user_id == user_id,
+                SurveyParticipation.survey_key == survey_key,
+                SurveyParticipation.context == context,
+            )
+        )
+        is not None
+    )
+
+
 def _done(user_id: int) -> set[tuple[str, str]]:
     rows = db.session.execute(
         sa.select(SurveyParticipation.survey_key, SurveyParticipation.context).where(

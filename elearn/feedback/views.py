@@ -80,9 +80,7 @@ def answer(survey_key: str, context: str) -> Any:
     ]
     if not offered:
         abort(404)
-    if request.method == "GET" and offered[0] not in feedback.waiting(
-        current_user, surveys(), progress
-    ):
+    if request.method == "GET" and feedback.participated(current_user.id, survey.key, context):
         flash(_("You have already answered or skipped this survey. Thank you!"), "info")
         return redirect(url_for("feedback.index"))
     problems: dict[str, str] = {}
