@@ -82,6 +82,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.quizzes import bp as quizzes_bp
     from elearn.quizzes import models as _quiz_models  # noqa: F401
     from elearn.quizzes import views as _quiz_views  # noqa: F401
+    from elearn.reports import bp as reports_bp
+    from elearn.reports import views as _report_views  # noqa: F401
 
     courses.init_app(app)
     from elearn.content.surveys import DEFAULT_SURVEY_DIR, load_surveys
@@ -97,5 +99,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(discussions_bp, url_prefix="/discussions")
     app.register_blueprint(feedback_bp, url_prefix="/feedback")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
     register_commands(app)
     return app

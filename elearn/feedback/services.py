@@ -3,8 +3,6 @@ minimum group size, CSV export and loop notes. Functions flush; the handler comm
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,6 +13,7 @@ import sqlalchemy as sa
 from elearn.accounts.models import Cohort, Role, User, UserRole
 from elearn.content.model import Course
 from elearn.content.surveys import Survey, SurveyQuestion
+from elearn.core.csvfile import excel_csv
 from elearn.discussions.models import Attendance, Booking, DiscussionSlot
 from elearn.extensions import db
 from elearn.feedback.models import LoopNote, SurveyParticipation, SurveyResponse
@@ -325,7 +324,7 @@ def results(survey: Survey, filters: Filters, *, minimum: int, eligible_count: i
 
 def csv_export(
     survey: Survey, filters: Filters, *, minimum: int, language: str, cohort_names: dict[int, str]
-) -> str | None:
+) -> bytes | None:
     """The responses as CSV for Finnish Excel (UTF-8 with BOM, semicolons); None below minimum.
 
     Anonymous surveys carry no identifier of any person.
@@ -335,13 +334,10 @@ def csv_export(
     )
     if len(responses) < minimum:
         return None
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     header = ["week", "module", "cohort", "employment_model"]
     if not survey.anonymous:
         header.append("user_id")
-    writer.writerow(header + [q.text(language) for q in survey.questions])
+    rows = []
     for r in responses:
         row = [
             r.week.isoformat(),
@@ -351,8 +347,8 @@ def csv_export(
         ]
         if not survey.anonymous:
             row.append(r.user_id or "")
-        writer.writerow(row + [r.answers.get(q.key, "") for q in survey.questions])
-    return out.getvalue()
+        rows.append(row + [r.answers.get(q.key, "") for q in survey.questions])
+    return excel_csv(header + [q.text(language) for q in survey.questions], rows)
 
 
 # ------------------------------------------------------------------ loop notes

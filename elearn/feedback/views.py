@@ -220,7 +220,7 @@ def results_csv() -> Any:
     if data is None:
         abort(404)
     return Response(
-        data.encode("utf-8"),
+        data,
         mimetype="text/csv",
         headers={
             "Content-Disposition": f"attachment; filename=palaute-{survey.key}.csv",

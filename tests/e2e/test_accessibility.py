@@ -38,6 +38,7 @@ NOT_PAGES = {
     "courses.media": "video and caption files",
     "discussions.booking_ics": "iCalendar file",
     "feedback.results_csv": "CSV file",
+    "reports.export": "CSV files",
 }
 
 
@@ -107,6 +108,7 @@ def site(e2e_app_object):
         )
         db.session.commit()
         m, s = module.key, video_section.key
+        q = module.quiz.questions[0].key
         pages = {
             "anonymous": [
                 ("auth.login", "/login"),
@@ -141,6 +143,8 @@ def site(e2e_app_object):
                 ("discussions.edit_slot", f"/discussions/slots/{free_slot.id}/edit"),
                 ("discussions.series", "/discussions/slots/series"),
                 ("discussions.prepare", f"/discussions/bookings/{booking.id}/prepare"),
+                ("reports.learners", "/reports/learners"),
+                ("reports.learner", f"/reports/learners/{learner.id}"),
             ],
             "trainer": [
                 ("admin.invite", "/admin/invite"),
@@ -150,6 +154,12 @@ def site(e2e_app_object):
                 ("admin.cohort_progress", f"/admin/cohorts/{cohort.id}/progress"),
                 ("feedback.results", "/feedback/results?survey=module-check"),
                 ("feedback.notes", "/feedback/notes"),
+                ("reports.overview", f"/reports/?cohort={cohort.id}"),
+                ("reports.questions", f"/reports/modules/{m}/questions"),
+                ("reports.question", f"/reports/modules/{m}/questions/{q}"),
+                ("reports.learners", "/reports/learners"),
+                ("reports.learner", f"/reports/learners/{certified.id}"),
+                ("reports.overview", "/reports/?start=2026-13-01"),
             ],
             "admin": [
                 ("admin.users", "/admin/users"),

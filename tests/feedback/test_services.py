@@ -256,7 +256,7 @@ def test_csv_opens_in_finnish_excel(ctx, seven_answers, db):
         language="fi",
         cohort_names={pilot.id: "Pilotti", own.id: "Oma"},
     )
-    raw = data.encode("utf-8")
+    raw = data
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["week", "module", "cohort", "employment_model"]

@@ -1,0 +1,215 @@
+"""Report pages: who may see what, CSV files for Excel, filters in the URL, and a number of
+SQL statements that does not grow with the number of learners."""
+
+from __future__ import annotations
+
+import csv
+import io
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from elearn.accounts.models import Role
+from elearn.core.time import utcnow
+from elearn.courses.services import get_course
+from elearn.discussions import services as discussions
+from tests.discussions.util import plan, supervise
+from tests.reports.util import DAY1, attempt, bulk_learners, correct, read
+
+
+@pytest.fixture
+def course(app):
+    with app.app_context():
+        return get_course()
+
+
+@contextmanager
+def count_statements(app):
+    """Count the SQL statements sent to the database inside the block."""
+    from elearn.extensions import db
+
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def rows_of(response):
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads it as UTF-8
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+
+def book_with(db, supervisor, learner):
+    supervise(db, supervisor, learner)
+    (slot,) = discussions.create_slots(supervisor, [plan(utcnow() + timedelta(days=3))])
+    discussions.book(slot.id, learner, now=utcnow(), one_upcoming=False)
+    db.session.commit()
+
+
+def test_trainers_and_admins_see_every_report(course, make_user, login_as, client, db):
+    learner = make_user(name="Liisa Oppija")
+    module = course.modules[0]
+    read(learner, module, DAY1)
+    attempt(learner, module, DAY1, answers=correct(module))
+    for role in (Role.TRAINER, Role.ADMIN):
+        login_as(make_user(role))
+        for url in (
+            "/reports/",
+            f"/reports/modules/{module.key}/questions",
+            f"/reports/modules/{module.key}/questions/{module.quiz.questions[0].key}",
+            "/reports/learners",
+            f"/reports/learners/{learner.id}",
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, url
+        page = client.get(f"/reports/learners/{learner.id}").get_data(as_text=True)
+        assert "Liisa Oppija" in page and "Valittu:" in page  # the answers as the learner saw them
+        client.post_form("/logout")
+
+
+def test_learners_and_anonymous_people_see_no_reports(course, make_user, login_as, client, db):
+    learner = make_user()
+    other = make_user()
+    module = course.modules[0]
+    urls = [
+        "/reports/",
+        f"/reports/modules/{module.key}/questions",
+        "/reports/learners",
+        f"/reports/learners/{other.id}",
+        "/reports/export/cohorts.csv",
+        "/reports/export/learners.csv",
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 302, url  # to the login page
+    login_as(learner)
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+
+
+def test_a_supervisor_sees_only_the_progress_of_their_own_bookers(
+    course, make_user, login_as, client, db
+):
+    supervisor = make_user(Role.SUPERVISOR)
+    mine = make_user(name="Oma Varaaja")
+    theirs = make_user(name="Toisen Varaaja")
+    book_with(db, supervisor, mine)
+    book_with(db, make_user(Role.SUPERVISOR), theirs)
+    attempt(mine, course.modules[0], DAY1, answers=correct(course.modules[0]))
+    login_as(supervisor)
+    listing = client.get("/reports/learners").get_data(as_text=True)
+    assert "Oma Varaaja" in listing and "Toisen Varaaja" not in listing
+    page = client.get(f"/reports/learners/{mine.id}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Eteneminen" in text and "Valittu:" not in text  # progress, not the answers
+    assert client.get(f"/reports/learners/{theirs.id}").status_code == 404
+    assert client.get("/reports/").status_code == 403
+    assert client.get(f"/reports/modules/{course.modules[0].key}/questions").status_code == 403
+    assert client.get(f"/reports/export/attempts.csv?learner={mine.id}").status_code == 403
+    rows = rows_of(client.get("/reports/export/learners.csv"))
+    assert [r[1] for r in rows[1:]] == ["Oma Varaaja"]
+
+
+def test_every_table_downloads_as_excel_csv(course, make_user, make_cohort, login_as, client, db):
+    cohort = make_cohort("Pilotti äö")
+    learner = make_user(cohort=cohort, name="Åsa Öberg")
+    module = course.modules[0]
+    read(learner, module, DAY1)
+    attempt(learner, module, DAY1, score=72.5)
+    login_as(make_user(Role.TRAINER))
+    query = f"?cohort={cohort.id}"
+    cohorts = rows_of(client.get("/reports/export/cohorts.csv" + query))
+    assert cohorts[0][:3] == ["kind", "group", "learners"]
+    assert ["cohort", "Pilotti äö", "1", "1", "0", "0,0"] in cohorts
+    modules = rows_of(client.get("/reports/export/modules.csv" + query))
+    row = next(r for r in modules if r[:3] == ["cohort", "Pilotti äö", module.key])
+    assert row[8] == "72,5"  # mean best score with a decimal comma for Finnish Excel
+    questions = rows_of(client.get(f"/reports/export/questions.csv{query}&module={module.key}"))
+    assert len(questions) == 1 + len(module.quiz.questions)
+    options = rows_of(client.get(f"/reports/export/options.csv{query}&module={module.key}"))
+    assert len(options) == 1 + sum(len(q.options) for q in module.quiz.questions)
+    learners = rows_of(client.get("/reports/export/learners.csv" + query))
+    assert learners[1][1:4] == ["Åsa Öberg", learner.email, "Pilotti äö"]
+    attempts = rows_of(client.get(f"/reports/export/attempts.csv?learner={learner.id}"))
+    assert len(attempts) == 1 + len(module.quiz.questions) and attempts[1][3] == "72,5"
+    assert client.get("/reports/export/nothing.csv").status_code == 404
+
+
+def test_filters_stay_in_the_url_and_bad_ones_are_explained(
+    course, make_user, make_cohort, login_as, client, db
+):
+    cohort = make_cohort("Suodatettu")
+    login_as(make_user(Role.TRAINER))
+    page = client.get(f"/reports/?cohort={cohort.id}&start=2026-03-01").get_data(as_text=True)
+    # Links to the other reports keep the filters, so a view can be shared as a URL.
+    assert f"/reports/learners?cohort={cohort.id}&amp;start=2026-03-01" in page
+    bad = client.get("/reports/?start=2026-13-45&end=x&cohort=abc")
+    assert bad.status_code == 200
+    text = bad.get_data(as_text=True)
+    assert "Kaikkia suodattimia ei voitu käyttää" in text
+    assert 'aria-invalid="true"' in text
+    reversed_dates = client.get("/reports/?start=2026-03-10&end=2026-03-01").get_data(as_text=True)
+    assert "Päättymispäivä ei voi olla ennen alkamispäivää." in reversed_dates
+
+
+def test_unknown_modules_questions_and_learners_are_404(course, make_user, login_as, client, db):
+    supervisor_only = make_user(Role.SUPERVISOR)
+    login_as(make_user(Role.TRAINER))
+    module = course.modules[0]
+    assert client.get("/reports/modules/ei-ole/questions").status_code == 404
+    assert client.get(f"/reports/modules/{module.key}/questions/ei-ole").status_code == 404
+    assert client.get(f"/reports/learners/{supervisor_only.id}").status_code == 404  # not a learner
+    assert client.get("/reports/learners/999999").status_code == 404
+
+
+REPORT_PAGES = (
+    "/reports/",
+    "/reports/?model=employer_model&start=2026-03-01&end=2026-03-31",
+    "/reports/modules/{m}/questions",
+    "/reports/modules/{m}/questions/{q}",
+    "/reports/learners",
+    "/reports/learners/{learner}",
+    "/reports/export/cohorts.csv",
+    "/reports/export/modules.csv",
+    "/reports/export/questions.csv?module={m}",
+    "/reports/export/options.csv?module={m}",
+    "/reports/export/learners.csv",
+)
+
+
+def test_queries_per_page_do_not_grow_with_the_number_of_learners(
+    app, course, make_user, login_as, client, db
+):
+    module = course.modules[0]
+    login_as(make_user(Role.TRAINER))
+
+    def counts() -> dict[str, int]:
+        first = db.session.scalar(sa.text("SELECT min(user_id) FROM quiz_attempts"))
+        result = {}
+        for page in REPORT_PAGES:
+            url = page.format(m=module.key, q=module.quiz.questions[0].key, learner=first)
+            db.session.expire_all()  # every request loads the signed-in person afresh
+            with count_statements(app) as seen:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            result[page] = len(seen)
+        return result
+
+    ids = bulk_learners(course, 10, seed=1)
+    small = counts()
+    more = bulk_learners(course, 990, seed=2)
+    assert len(ids) + len(more) == 1000
+    large = counts()
+    assert small == large
+    assert max(small.values()) <= 12, small
