@@ -117,27 +117,23 @@ def learners_query(filters: Filters) -> sa.Select:
     return stmt
 
 
-def _current_sections(course: Course) -> Any:
-    """The course's current (module, section) keys as a small inline table."""
-    rows = [
-        sa.select(
-            sa.literal(m.key, sa.String).label("module_key"),
-            sa.literal(s.key, sa.String).label("section_key"),
-        )
-        for m in course.modules
-        for s in m.sections
-    ]
-    return sa.union_all(*rows).cte("course_sections")
-
-
 def _module_facts(course: Course, learners: Any, window: Any) -> Any:
     """One row per learner and module with what they did there (a CTE).
 
     Columns: user_id, module_key, n_read (current sections read), first_read, last_read,
     n_att (submitted attempts), best, first_pass, first_start, upto_pass.
     """
-    sections = _current_sections(course)
     dt = sa.DateTime(timezone=True)
+    # Readings of sections that are still in the course (a CASE, not a join: cheaper).
+    current = sa.or_(
+        *[
+            sa.and_(
+                SectionRead.module_key == m.key,
+                SectionRead.section_key.in_([s.key for s in m.sections]),
+            )
+            for m in course.modules
+        ]
+    )
     reads = (
         sa.select(
             SectionRead.user_id.label("user_id"),
@@ -150,13 +146,7 @@ def _module_facts(course: Course, learners: Any, window: Any) -> Any:
             sa.cast(sa.null(), dt).label("start_at"),
             sa.literal(0).label("upto_pass"),
         )
-        .join(
-            sections,
-            sa.and_(
-                sections.c.module_key == SectionRead.module_key,
-                sections.c.section_key == SectionRead.section_key,
-            ),
-        )
+        .where(current)
         .where(SectionRead.user_id.in_(sa.select(learners.c.user_id)))
         .where(*_in_window(SectionRead.read_at, window))
     )
@@ -325,9 +315,16 @@ def overview(
     module_keys = [m.key for m in course.modules]
 
     # 1. Additive figures per cohort and module.
+    # Group columns come from the indexed tables: joining the learners CTE instead makes
+    # SQLite scan it once per row (seconds at 10,000 learners).
+    people = (
+        sa.select(User.id, User.cohort_id, Cohort.employment_model)
+        .outerjoin(Cohort, Cohort.id == User.cohort_id)
+        .subquery("people")
+    )
     rows = db.session.execute(
         sa.select(
-            learners.c.cohort_id,
+            people.c.cohort_id,
             facts.c.module_key,
             sa.func.count().label("started"),
             sa.func.sum(sa.case((complete, 1), else_=0)),
@@ -336,8 +333,8 @@ def overview(
             sa.func.sum(sa.case((facts.c.n_att > 0, facts.c.best), else_=0.0)),
             sa.func.sum(sa.case((facts.c.first_pass.is_not(None), facts.c.upto_pass), else_=0)),
         )
-        .join(learners, learners.c.user_id == facts.c.user_id)
-        .group_by(learners.c.cohort_id, facts.c.module_key)
+        .join(people, people.c.id == facts.c.user_id)
+        .group_by(people.c.cohort_id, facts.c.module_key)
     ).all()
 
     # 2. Learners, course started and course completed per cohort.
@@ -371,12 +368,12 @@ def overview(
     # 3. Median time to complete per module for each cohort, each model and everyone.
     completed = (
         sa.select(
-            learners.c.cohort_id,
-            learners.c.employment_model,
+            people.c.cohort_id,
+            people.c.employment_model,
             facts.c.module_key,
             seconds.label("seconds"),
         )
-        .join(learners, learners.c.user_id == facts.c.user_id)
+        .join(people, people.c.id == facts.c.user_id)
         .where(complete)
         .cte("completed_modules")
     )
