@@ -7,6 +7,7 @@ real form) and repeats one request, or a sequence of prepared requests, for a fi
 from __future__ import annotations
 
 import http.client
+import math
 import multiprocessing
 import re
 import threading
@@ -169,7 +170,7 @@ def percentile(values: list[float], pct: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, int(round(pct / 100 * len(ordered) + 0.5)) - 1))
+    rank = max(0, min(len(ordered) - 1, math.ceil(pct / 100 * len(ordered)) - 1))
     return ordered[rank]
 
 
