@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := elearn
 
-.PHONY: run test lint format translations translations-update clean chromium install install-dev videos content-check
+.PHONY: run test bench lint format translations translations-update clean chromium install install-dev videos content-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ chromium:
 
 test: install-dev translations chromium
 	$(BIN)/pytest
+
+# The performance benchmark (not part of make test): SQLite and PostgreSQL at 1,000 and 10,000
+# learners, gunicorn with two workers; writes bench/results/latest.json and docs/performance.md.
+bench: install translations
+	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.report
 
 content-check: install
 	$(BIN)/flask content check

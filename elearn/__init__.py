@@ -56,6 +56,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=web.select_locale)
     login_manager.init_app(app)
     web.init_app(app)
+    if app.config.get("ELEARN_COUNT_QUERIES"):
+        from elearn.core import querycount
+
+        querycount.init_app(app)
 
     # Models first (they register their tables), then the views (they attach routes to bp).
     from elearn.accounts import models as _account_models  # noqa: F401

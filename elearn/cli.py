@@ -73,7 +73,14 @@ def create_user(email: str, name: str, role: str, cohort: str) -> None:
 
 
 @demo_cli.command("seed")
-def seed() -> None:
+@click.option(
+    "--learners",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Also generate this many learners with realistic progress (for load testing).",
+)
+@click.option("--seed", "random_seed", default=2026, show_default=True, help="Random seed.")
+def seed(learners: int | None, random_seed: int) -> None:
     """Create demo groups and one account per role, and print their logins."""
     if current_app.config["ELEARN_ENV"] == "production":
         raise click.ClickException("demo seed refuses to run with ELEARN_ENV=production.")
@@ -100,6 +107,37 @@ def seed() -> None:
         click.echo(f"  {', '.join(r.value for r in roles):<20} {email:<26} {password}")
     db.session.commit()
     _seed_discussion_times()
+    if learners:
+        _seed_learners(learners, random_seed)
+
+
+def _seed_learners(n: int, random_seed: int) -> None:
+    """Generate ``n`` learners in bulk (elearn/demo.py), with a progress bar."""
+    from elearn import demo
+    from elearn.courses.services import get_course
+    from elearn.feedback.views import surveys
+
+    with click.progressbar(length=n, label=f"Generating {n} learners") as bar:
+        try:
+            counts = demo.seed_learners(
+                n,
+                course=get_course(),
+                surveys=surveys(),
+                password_hash=hash_password(demo.LEARNER_PASSWORD),
+                now=utcnow(),
+                seed=random_seed,
+                on_progress=bar.update,
+            )
+        except demo.AlreadySeeded as exc:
+            raise click.ClickException(
+                "Generated learners exist already; use a fresh database."
+            ) from exc
+    db.session.commit()
+    click.echo(", ".join(f"{table}: {count}" for table, count in sorted(counts.items())))
+    click.echo(
+        f"Learners {demo.EMAIL_PATTERN.format(1)} ... {demo.EMAIL_PATTERN.format(n)}, "
+        f"password {demo.LEARNER_PASSWORD}"
+    )
 
 
 def _seed_discussion_times() -> None:

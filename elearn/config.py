@@ -99,6 +99,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         or "2026-11-22",
         "ELEARN_ORGANISATION": os.environ.get("ELEARN_ORGANISATION", "")
         or "Keski-Uudenmaan hyvinvointialue",
+        # The benchmark: count SQL statements per request into the X-Query-Count header.
+        "ELEARN_COUNT_QUERIES": _bool(os.environ.get("ELEARN_COUNT_QUERIES")),
     }
 
 

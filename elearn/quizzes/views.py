@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from elearn.content.question_types import QUESTION_TYPES
+from elearn.core.db import write_transaction
 from elearn.core.time import utcnow
 from elearn.courses.services import find, learner_progress
 from elearn.extensions import db
@@ -73,6 +74,9 @@ def submit(module_key: str) -> Any:
         abort(400)
     answers = {q.key: request.form.getlist(f"q-{q.key}")[:20] for q in module.quiz.questions}
     try:
+        # Serialise with other writers from the start: on SQLite a read transaction that later
+        # writes fails with "database is locked" when another request writes at the same time.
+        write_transaction(db.session)
         attempt = quizzes.submit(attempt_id, current_user.id, module, answers, now=utcnow())
     except quizzes.AttemptNotFound:
         abort(404)
