@@ -61,8 +61,7 @@ class Page:
     special: str = ""  # "submit" or "book": POSTs with prepared state
 
 
-# Adding a page is one line. The report pages are stand-ins until the trainer report pages of
-# issue 7 exist: the cohort progress page and the survey results.
+# Adding a page is one line.
 PAGES = (
     Page("healthz", "/healthz", "floor", who="anonymous"),
     Page("course overview", "/modules/", "learner"),
@@ -71,18 +70,9 @@ PAGES = (
     Page("quiz submission", "/modules/{module}/quiz", "action", special="submit"),
     Page("discussion times", "/discussions/", "learner"),
     Page("booking", "/discussions/slots/{slot}/book", "action", special="book"),
-    Page(
-        "quiz report (stand-in: cohort progress)",
-        "/admin/cohorts/{cohort}/progress",
-        "report",
-        who="trainer",
-    ),  # fmt: skip
-    Page(
-        "question analysis (stand-in: module check results)",
-        "/feedback/results?survey=module-check",
-        "report",
-        who="trainer",
-    ),  # fmt: skip
+    Page("report overview", "/reports/", "report", who="trainer"),
+    Page("question analysis", "/reports/modules/{module}/questions", "report", who="trainer"),
+    Page("learner report", "/reports/learners/{learner}", "report", who="trainer"),
     Page("survey results", "/feedback/results", "trainer", who="trainer"),
 )
 
