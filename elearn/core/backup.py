@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from elearn.extensions import db
 
@@ -42,6 +43,7 @@ def backup_sqlite(source: str, target: Path) -> None:
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
 def backup_command(path: Path) -> None:
     """Copy the live SQLite database to PATH (for PostgreSQL use pg_dump; see the README)."""
     url = db.engine.url
