@@ -82,6 +82,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.feedback import views as feedback_views
     from elearn.main import bp as main_bp
     from elearn.main import views as _main_views  # noqa: F401
+    from elearn.privacy import bp as privacy_bp
+    from elearn.privacy import models as _privacy_models  # noqa: F401
+    from elearn.privacy import views as _privacy_views  # noqa: F401
     from elearn.progress import models as _progress_models  # noqa: F401
     from elearn.quizzes import bp as quizzes_bp
     from elearn.quizzes import models as _quiz_models  # noqa: F401
@@ -104,5 +107,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(discussions_bp, url_prefix="/discussions")
     app.register_blueprint(feedback_bp, url_prefix="/feedback")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(privacy_bp, url_prefix="/privacy")
     register_commands(app)
     return app

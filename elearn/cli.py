@@ -199,3 +199,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(demo_cli)
+    from elearn.core.backup import backup_command
+    from elearn.privacy.cli import privacy_cli
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(privacy_cli)

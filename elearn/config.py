@@ -101,11 +101,18 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         or "Keski-Uudenmaan hyvinvointialue",
         # The benchmark: count SQL statements per request into the X-Query-Count header.
         "ELEARN_COUNT_QUERIES": _bool(os.environ.get("ELEARN_COUNT_QUERIES")),
+        # Retention (days; 0 keeps forever): supervisors' memos and learners' journal entries
+        # are cleared by `flask privacy apply-retention` once this old. See the README.
+        "ELEARN_RETENTION_MEMO_DAYS": _int("ELEARN_RETENTION_MEMO_DAYS", 365),
+        "ELEARN_RETENTION_JOURNAL_DAYS": _int("ELEARN_RETENTION_JOURNAL_DAYS", 365),
     }
 
 
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    # Test each pooled connection before use, so a database restart (or an administrator
+    # ending connections) costs one reconnect instead of an error page.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "elearn_session",
@@ -134,4 +141,9 @@ def check_production(config: dict[str, Any]) -> None:
             "ELEARN_ENV=production needs SECRET_KEY set to a long random value (at least 32 "
             "characters), for example the output of: python3 -c 'import secrets; "
             "print(secrets.token_urlsafe(48))'"
+        )
+    if config.get("MAIL_BACKEND") == "log":
+        raise ConfigError(
+            "MAIL_BACKEND=log writes whole messages (addresses, names, links) to the log and is "
+            "for development only; set MAIL_BACKEND=smtp and MAIL_SERVER in production."
         )

@@ -22,6 +22,7 @@ from elearn.core.time import utcnow
 from elearn.core.web import EMPLOYMENT_MODEL_LABELS, ROLE_LABELS, role_required
 from elearn.courses import services as courses
 from elearn.extensions import db
+from elearn.privacy import services as privacy
 
 # Trainers invite learners and supervisors; only admins hand out trainer and admin roles.
 TRAINER_MAY_INVITE = (Role.ASSISTANT, Role.SUPERVISOR)
@@ -129,6 +130,7 @@ def user_detail(user_id: int) -> Any:
         roles = {Role(r) for r in form.roles.data}
         cohort = accounts.get_cohort(form.cohort.data) if form.cohort.data else None
         chosen = set(form.supervised.data or [])
+        roles_before = user.roles
         try:
             accounts.set_roles(
                 user,
@@ -145,6 +147,15 @@ def user_detail(user_id: int) -> Any:
                 _("The last administrator cannot lose the administrator role.")
             )
         else:
+            if user.roles != roles_before:
+                privacy.record(
+                    privacy.AuditAction.ROLES_CHANGED,
+                    "user",
+                    user.id,
+                    actor_id=current_user.id,
+                    subject_id=user.id,
+                    now=utcnow(),
+                )
             db.session.commit()
             flash(_("The roles have been saved."), "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))
@@ -164,6 +175,14 @@ def user_active(user_id: int) -> Any:
             db.session.rollback()
             flash(_("The last administrator cannot be deactivated."), "error")
         else:
+            privacy.record(
+                privacy.AuditAction.REACTIVATED if active else privacy.AuditAction.DEACTIVATED,
+                "user",
+                user.id,
+                actor_id=current_user.id,
+                subject_id=user.id,
+                now=utcnow(),
+            )
             db.session.commit()
             flash(
                 _("The account is active again.") if active else _("The account was deactivated."),

@@ -58,6 +58,7 @@ def send_mail(
     config = current_app.config
     msg = build_message(to, subject, text, sender=config["MAIL_FROM"], attachments=attachments)
     if config["MAIL_BACKEND"] == "log":
+        # Development only (refused in production): the log is where the developer reads mail.
         log.info("mail to %s: %s\n%s", to, subject, text)
         return msg
     try:
@@ -71,6 +72,7 @@ def send_mail(
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(msg)
     except (OSError, smtplib.SMTPException) as exc:
-        log.exception("sending mail to %s failed", to)
+        # The Message-ID, not the address: application logs hold no personal data.
+        log.exception("sending mail %s failed", msg["Message-ID"])
         raise MailError(str(exc)) from exc
     return msg

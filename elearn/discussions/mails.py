@@ -66,6 +66,6 @@ def notify(booking: Booking, kind: str, *, now: datetime) -> bool:
         try:
             send_mail(person.email, subject, body, attachments=(attachment,))
         except MailError:
-            log.warning("booking %s: %s mail to %s failed", booking.id, kind, person.email)
+            log.warning("booking %s: %s mail to user %s failed", booking.id, kind, person.id)
             sent = False
     return sent

@@ -24,6 +24,7 @@ from elearn.discussions.forms import BookForm, MemoForm, MemoResponseForm, Serie
 from elearn.discussions.mails import notify
 from elearn.discussions.models import Attendance, BookingStatus, PlaceKind
 from elearn.extensions import db
+from elearn.privacy import services as privacy
 from elearn.quizzes import services as quizzes_services
 
 
@@ -463,6 +464,29 @@ def cancel_slot(slot_id: int) -> Any:
     return redirect(url_for("discussions.supervise"))
 
 
+def _audit_prepare_view(booking) -> None:
+    """Record that the supervisor saw the memo page and each journal entry shared with it."""
+    now = utcnow()
+    privacy.record(
+        privacy.AuditAction.MEMO_VIEWED,
+        "booking",
+        booking.id,
+        actor_id=current_user.id,
+        subject_id=booking.learner_id,
+        now=now,
+    )
+    for entry in booking.shared_entries:
+        privacy.record(
+            privacy.AuditAction.JOURNAL_VIEWED,
+            "journal_entry",
+            entry.id,
+            actor_id=current_user.id,
+            subject_id=booking.learner_id,
+            now=now,
+        )
+    db.session.commit()
+
+
 @bp.route("/bookings/<int:booking_id>/prepare", methods=["GET", "POST"])
 @role_required(Role.SUPERVISOR)
 def prepare(booking_id: int) -> Any:
@@ -495,6 +519,7 @@ def prepare(booking_id: int) -> Any:
             db.session.commit()
             flash(_("The memo is saved. The learner can now read it."), "success")
             return redirect(url_for("discussions.prepare", booking_id=booking.id))
+    _audit_prepare_view(booking)
     course = get_course()
     missed = []
     for module_key, question_key, times in quizzes_services.most_missed(booking.learner_id):

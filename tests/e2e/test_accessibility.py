@@ -39,6 +39,7 @@ NOT_PAGES = {
     "discussions.booking_ics": "iCalendar file",
     "feedback.results_csv": "CSV file",
     "reports.export": "CSV files",
+    "privacy.export": "JSON file of the person's data",
 }
 
 
@@ -133,6 +134,8 @@ def site(e2e_app_object):
                 ("feedback.index", "/feedback/"),
                 ("feedback.answer", f"/feedback/answer/module-check/{m}"),
                 ("auth.profile", "/profile"),
+                ("privacy.mine", "/privacy/"),
+                ("privacy.deletion", "/privacy/deletion"),
                 ("certificates.certificate", "/certificate"),
                 ("error-403", "/admin/users"),
             ],
@@ -164,6 +167,9 @@ def site(e2e_app_object):
             "admin": [
                 ("admin.users", "/admin/users"),
                 ("admin.user_detail", f"/admin/users/{learner.id}"),
+                ("privacy.requests", "/privacy/admin"),
+                ("privacy.person", f"/privacy/admin/people/{learner.id}"),
+                ("privacy.audit", "/privacy/admin/audit"),
             ],
         }
         emails = {k: p.email for k, p in people.items()}
