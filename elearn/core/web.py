@@ -92,7 +92,10 @@ def _load_user(session_id: str) -> Any:
 
 
 def role_required(*roles: Role):  # noqa: ANN201 - decorator factory
-    """Allow a view only to signed-in people holding one of ``roles`` (403 otherwise)."""
+    """Allow a view only to signed-in people holding one of ``roles``.
+
+    Others get 403, or 404 on a page about one object (an ``*_id`` in the address).
+    """
 
     def decorator(view):  # noqa: ANN001, ANN202
         @wraps(view)
@@ -100,7 +103,13 @@ def role_required(*roles: Role):  # noqa: ANN201 - decorator factory
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
             if not current_user.has_role(*roles):
-                abort(403)
+                # A page about one object (an id in its address) must not confirm that the
+                # object exists to someone who may not see it: 404, as for a wrong owner.
+                abort(
+                    404
+                    if any(k.endswith("_id") and v is not None for k, v in kwargs.items())
+                    else 403
+                )
             return view(*args, **kwargs)
 
         return wrapped
