@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from elearn.accounts.models import EmploymentModel, Role
 from elearn.core.time import is_ambiguous, local_zone, to_local
@@ -71,6 +72,42 @@ ERROR_TEXTS = {
         "Try again in a moment."
     ),
 }
+
+
+# Ids are PostgreSQL integers: a larger number names no row, and must not reach the database
+# (SQLite cannot even bind numbers beyond 64 bits).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in routes: a whole number from 0 to MAX_ID; anything else is a 404."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def id_value(text: str) -> int:
+    """An id from a form or query string, for ``request.args.get(name, type=id_value)``.
+
+    Raises:
+        ValueError: not a whole number from 1 to MAX_ID (``get`` then gives the default).
+    """
+    value = int(text)
+    if not 0 < value <= MAX_ID:
+        raise ValueError(text)
+    return value
+
+
+def _refuse_nul_characters() -> None:
+    # No text field may hold a NUL character (PostgreSQL refuses one in text), and no one
+    # types it: a request carrying one is refused before any view sees it.
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value
+        for values in (request.args, request.form)
+        for key, value in values.items(multi=True)
+    ):
+        abort(400)
 
 
 def select_locale() -> str:
@@ -196,6 +233,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
