@@ -7,16 +7,28 @@ from datetime import date, datetime
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, current_app, g, render_template, request, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from elearn.accounts.models import EmploymentModel, Role
-from elearn.core.time import is_ambiguous, local_zone, to_local
+from elearn.core.time import is_ambiguous, local_zone, to_local, utcnow
 from elearn.extensions import db, login_manager
 
 log = logging.getLogger("elearn")
@@ -97,6 +109,41 @@ def id_value(text: str) -> int:
     if not 0 < value <= MAX_ID:
         raise ValueError(text)
     return value
+
+
+def mark_active() -> None:
+    """Note in the session that its person is active now (see ``_end_idle_session``)."""
+    session["active_at"] = int(utcnow().timestamp())
+
+
+def _end_idle_session() -> Any:
+    # The session cookie carries the time of the last request (signed, so it cannot be moved
+    # forward by the browser); a copy of an idle session stays idle.
+    if not current_user.is_authenticated:
+        return None
+    minutes = current_app.config["ELEARN_IDLE_MINUTES"]
+    now = int(utcnow().timestamp())
+    active_at = session.get("active_at")
+    if minutes and isinstance(active_at, int) and now - active_at > minutes * 60:
+        lang = session.get("lang")
+        logout_user()
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        flash(
+            _(
+                "You were logged out because you had not used the service for %(n)s minutes. "
+                "Log in again to continue.",
+                n=minutes,
+            ),
+            "info",
+        )
+        return redirect(
+            url_for("auth.login", next=request.path if request.method == "GET" else None)
+        )
+    if not isinstance(active_at, int) or now - active_at >= 60:
+        session["active_at"] = now  # once a minute is precise enough and rewrites less
+    return None
 
 
 def _refuse_nul_characters() -> None:
@@ -235,6 +282,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     app.url_map.converters["int"] = IdConverter
     app.before_request(_refuse_nul_characters)
+    app.before_request(_end_idle_session)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
