@@ -80,6 +80,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         or "5 per 15 minutes",
         "ELEARN_LOGIN_LIMIT_ADDRESS": os.environ.get("ELEARN_LOGIN_LIMIT_ADDRESS", "")
         or "20 per 15 minutes",
+        # A signed-in session unused for this long ends (0: never).
+        "ELEARN_IDLE_MINUTES": _int("ELEARN_IDLE_MINUTES", 60),
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
         "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
         "ELEARN_TRUSTED_PROXIES": _int("ELEARN_TRUSTED_PROXIES", 0),

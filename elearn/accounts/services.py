@@ -287,6 +287,12 @@ def reset_password(secret: str, password: str, *, now: datetime, min_length: int
     return user
 
 
+def end_sessions(user: User) -> None:
+    """End every session of this person (logging out): their session cookies stop working."""
+    user.session_nonce = _new_nonce()
+    db.session.flush()
+
+
 def change_password(user: User, new_password: str, *, min_length: int) -> None:
     """Set a new password (the caller has checked the current one); ends other sessions."""
     check_policy(new_password, min_length=min_length, email=user.email, name=user.name)

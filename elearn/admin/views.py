@@ -19,7 +19,7 @@ from elearn.auth.mails import invitation_url, send_invitation
 from elearn.core.forms import choice_list
 from elearn.core.mail import MailError
 from elearn.core.time import utcnow
-from elearn.core.web import EMPLOYMENT_MODEL_LABELS, ROLE_LABELS, role_required
+from elearn.core.web import EMPLOYMENT_MODEL_LABELS, ROLE_LABELS, id_value, role_required
 from elearn.courses import services as courses
 from elearn.extensions import db
 from elearn.privacy import services as privacy
@@ -63,7 +63,7 @@ def invite() -> Any:
     form.cohort.choices = _cohort_choices(empty=True)
     if request.method == "GET":
         form.role.data = Role.ASSISTANT.value
-        cohort_arg = request.args.get("cohort", type=int)
+        cohort_arg = request.args.get("cohort", type=id_value)
         if cohort_arg:
             form.cohort.data = cohort_arg
     if form.validate_on_submit():

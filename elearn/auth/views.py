@@ -24,6 +24,7 @@ from elearn.auth.forms import (
 from elearn.auth.mails import send_password_reset
 from elearn.core.mail import MailError
 from elearn.core.time import utcnow
+from elearn.core.web import mark_active
 from elearn.extensions import db, limiter
 from elearn.main.views import safe_next
 
@@ -61,6 +62,7 @@ def _start_session(user: Any) -> None:
     session.clear()
     login_user(user)
     session["lang"] = user.language
+    mark_active()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -97,8 +99,15 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    """Sign out and forget the whole session."""
+    """Sign out and forget the whole session.
+
+    The session lives in a signed cookie, so clearing it is not enough: a copy taken earlier
+    would still be valid. A new session nonce makes every cookie of the person invalid.
+    """
     lang = session.get("lang")
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     session.clear()
     if lang:

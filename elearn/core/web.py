@@ -7,15 +7,28 @@ from datetime import date, datetime
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, current_app, g, render_template, request, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from elearn.accounts.models import EmploymentModel, Role
-from elearn.core.time import is_ambiguous, local_zone, to_local
+from elearn.core.time import is_ambiguous, local_zone, to_local, utcnow
 from elearn.extensions import db, login_manager
 
 log = logging.getLogger("elearn")
@@ -73,6 +86,77 @@ ERROR_TEXTS = {
 }
 
 
+# Ids are PostgreSQL integers: a larger number names no row, and must not reach the database
+# (SQLite cannot even bind numbers beyond 64 bits).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in routes: a whole number from 0 to MAX_ID; anything else is a 404."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def id_value(text: str) -> int:
+    """An id from a form or query string, for ``request.args.get(name, type=id_value)``.
+
+    Raises:
+        ValueError: not a whole number from 1 to MAX_ID (``get`` then gives the default).
+    """
+    value = int(text)
+    if not 0 < value <= MAX_ID:
+        raise ValueError(text)
+    return value
+
+
+def mark_active() -> None:
+    """Note in the session that its person is active now (see ``_end_idle_session``)."""
+    session["active_at"] = int(utcnow().timestamp())
+
+
+def _end_idle_session() -> Any:
+    # The session cookie carries the time of the last request (signed, so it cannot be moved
+    # forward by the browser); a copy of an idle session stays idle.
+    if not current_user.is_authenticated:
+        return None
+    minutes = current_app.config["ELEARN_IDLE_MINUTES"]
+    now = int(utcnow().timestamp())
+    active_at = session.get("active_at")
+    if minutes and isinstance(active_at, int) and now - active_at > minutes * 60:
+        lang = session.get("lang")
+        logout_user()
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        flash(
+            _(
+                "You were logged out because you had not used the service for %(n)s minutes. "
+                "Log in again to continue.",
+                n=minutes,
+            ),
+            "info",
+        )
+        return redirect(
+            url_for("auth.login", next=request.path if request.method == "GET" else None)
+        )
+    if not isinstance(active_at, int) or now - active_at >= 60:
+        session["active_at"] = now  # once a minute is precise enough and rewrites less
+    return None
+
+
+def _refuse_nul_characters() -> None:
+    # No text field may hold a NUL character (PostgreSQL refuses one in text), and no one
+    # types it: a request carrying one is refused before any view sees it.
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value
+        for values in (request.args, request.form)
+        for key, value in values.items(multi=True)
+    ):
+        abort(400)
+
+
 def select_locale() -> str:
     """Language: the person's saved choice, else the session's, else Finnish."""
     languages = current_app.config["LANGUAGES"]
@@ -92,7 +176,10 @@ def _load_user(session_id: str) -> Any:
 
 
 def role_required(*roles: Role):  # noqa: ANN201 - decorator factory
-    """Allow a view only to signed-in people holding one of ``roles`` (403 otherwise)."""
+    """Allow a view only to signed-in people holding one of ``roles``.
+
+    Others get 403, or 404 on a page about one object (an ``*_id`` in the address).
+    """
 
     def decorator(view):  # noqa: ANN001, ANN202
         @wraps(view)
@@ -100,7 +187,13 @@ def role_required(*roles: Role):  # noqa: ANN201 - decorator factory
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
             if not current_user.has_role(*roles):
-                abort(403)
+                # A page about one object (an id in its address) must not confirm that the
+                # object exists to someone who may not see it: 404, as for a wrong owner.
+                abort(
+                    404
+                    if any(k.endswith("_id") and v is not None for k, v in kwargs.items())
+                    else 403
+                )
             return view(*args, **kwargs)
 
         return wrapped
@@ -187,6 +280,9 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(_refuse_nul_characters)
+    app.before_request(_end_idle_session)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)

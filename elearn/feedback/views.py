@@ -16,7 +16,7 @@ from elearn.accounts import services as accounts
 from elearn.accounts.models import EmploymentModel, Role
 from elearn.core.forms import choice_list
 from elearn.core.time import to_local, utcnow
-from elearn.core.web import EMPLOYMENT_MODEL_LABELS, role_required
+from elearn.core.web import EMPLOYMENT_MODEL_LABELS, id_value, role_required
 from elearn.courses.services import cohort_progress, get_course, learner_progress
 from elearn.extensions import db
 from elearn.feedback import bp
@@ -157,7 +157,7 @@ def _filters() -> tuple[feedback.Filters, dict]:
         except ValueError:
             return None
 
-    cohort = args.get("cohort", type=int) or None
+    cohort = args.get("cohort", type=id_value) or None
     model = args.get("model") if args.get("model") in {m.value for m in EmploymentModel} else None
     filters = feedback.Filters(
         cohort_id=cohort,

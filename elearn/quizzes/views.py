@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from elearn.content.question_types import QUESTION_TYPES
 from elearn.core.db import write_transaction
 from elearn.core.time import utcnow
+from elearn.core.web import id_value
 from elearn.courses.services import find, learner_progress
 from elearn.extensions import db
 from elearn.quizzes import bp
@@ -69,7 +70,7 @@ def submit(module_key: str) -> Any:
     module = _module_or_404(module_key)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    attempt_id = request.form.get("attempt", type=int)
+    attempt_id = request.form.get("attempt", type=id_value)
     if attempt_id is None:
         abort(400)
     answers = {q.key: request.form.getlist(f"q-{q.key}")[:20] for q in module.quiz.questions}

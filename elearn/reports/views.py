@@ -167,7 +167,7 @@ def learners() -> Any:
 def learner(user_id: int) -> Any:
     """One learner: progress for supervisors; attempts, discussions and surveys for trainers."""
     if not current_user.has_role(*STAFF, Role.SUPERVISOR):
-        abort(403)
+        abort(404)  # a page about one person: the same answer as for an unknown id
     filters = reports.Filters(supervisor_id=None if _is_staff() else current_user.id)
     person = reports.learner_in_report(user_id, filters)
     if person is None:

@@ -264,7 +264,7 @@ def test_privacy_between_learners_and_supervisors(client, login_as, setup, db, m
     assert "Liisa Oppija" in client.get(f"/discussions/bookings/{others_booking.id}").get_data(
         as_text=True
     )
-    assert client.get(f"/discussions/bookings/{booking.id}/prepare").status_code == 403
+    assert client.get(f"/discussions/bookings/{booking.id}/prepare").status_code == 404
     client.post_form("/logout")
     login_as(stranger)
     assert client.get(f"/discussions/bookings/{booking.id}/prepare").status_code == 404
