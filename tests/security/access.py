@@ -6,24 +6,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask
-from werkzeug.routing import Rule
 
 from tests.conftest import CSRF_RE, PASSWORD
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
-def routes(app: Flask) -> list[tuple[Rule, str]]:
-    """Every (rule, method) the app answers, HEAD and OPTIONS aside."""
-    return sorted(
-        ((rule, method) for rule in app.url_map.iter_rules() for method in rule.methods),
-        key=lambda pair: (pair[0].endpoint, pair[0].rule, pair[1]),
-    )
-    # (HEAD and OPTIONS are filtered by callers via IGNORED_METHODS)
-
-
 def outcome(response) -> str:
-    """ "login" for a redirect to the login page, else the status code as text."""
+    """``login`` for a redirect to the login page, else the status code as text."""
     if response.status_code in (301, 302, 303, 307, 308):
         path = response.location.split("?", 1)[0]
         if path.endswith("/login"):
