@@ -27,9 +27,12 @@ def init_app(app: Flask) -> None:
         if has_request_context() and not statement.startswith("BEGIN"):
             g.query_count = g.get("query_count", 0) + 1
 
-    @app.before_request
     def _reset() -> None:
         g.query_count = 0
+
+    # First of all before-request functions: the idle-session check loads the person before
+    # any view, and that query belongs to the request too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _reset)
 
     @app.after_request
     def _report(response: Any) -> Any:

@@ -6,6 +6,7 @@ import logging
 from datetime import date, datetime
 from functools import wraps
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import (
     Flask,
@@ -118,8 +119,9 @@ def mark_active() -> None:
 
 def _end_idle_session() -> Any:
     # The session cookie carries the time of the last request (signed, so it cannot be moved
-    # forward by the browser); a copy of an idle session stays idle.
-    if not current_user.is_authenticated:
+    # forward by the browser); a copy of an idle session stays idle. Static files and the
+    # health check need no person, so they do not load one.
+    if request.endpoint in ("static", "main.healthz") or not current_user.is_authenticated:
         return None
     minutes = current_app.config["ELEARN_IDLE_MINUTES"]
     now = int(utcnow().timestamp())
@@ -148,12 +150,18 @@ def _end_idle_session() -> Any:
 
 def _refuse_nul_characters() -> None:
     # No text field may hold a NUL character (PostgreSQL refuses one in text), and no one
-    # types it: a request carrying one is refused before any view sees it.
-    if "\x00" in request.path or any(
-        "\x00" in key or "\x00" in value
-        for values in (request.args, request.form)
-        for key, value in values.items(multi=True)
-    ):
+    # types it: a request carrying one is refused before any view sees it. A path or query
+    # string that is not UTF-8 is refused too (a browser never sends one); in a form body,
+    # Werkzeug keeps undecodable escapes as the literal text, so nothing is garbled there.
+    try:
+        unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        abort(400)
+    texts = [request.path]
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            texts += (key, value)
+    if "\ufffd" in request.path or any("\x00" in text for text in texts):
         abort(400)
 
 

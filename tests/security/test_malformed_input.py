@@ -226,11 +226,13 @@ def test_nul_bytes_in_free_text_never_reach_the_database(people, world, db, valu
 
 
 def test_broken_utf8_in_body_query_and_path(people, world):
+    """Broken UTF-8 in a path or query string is refused with 400; in a body it stays text."""
     learner = people["learner"].client
     token = people["learner"].token
     body = b"csrf_token=" + token.encode() + b"&q-1=%FF%FEbroken&name=%C3%28"
     for url in (f"/discussions/journal/{world.module_key}", "/profile"):
         response = learner.post(url, data=body, content_type="application/x-www-form-urlencoded")
+        # Werkzeug keeps undecodable escapes in a form body as literal text: no error, no loss.
         assert response.status_code < 500, (url, response.status_code)
     for url in (
         "/modules/%FF%FE",
@@ -238,5 +240,4 @@ def test_broken_utf8_in_body_query_and_path(people, world):
         "/admin/users?q=%C3%28",
         "/feedback/answer/%C3%28/%FF",
     ):
-        response = learner.get(url)
-        assert response.status_code < 500, (url, response.status_code)
+        assert_clear_4xx(learner.get(url), 400, NOT_UNDERSTOOD)
