@@ -215,6 +215,20 @@ def hostile(e2e_app_object, server, browser):
         f"/discussions/bookings/{booking_id}",
         {"comment": corpus("comment"), "confirm": "y"},
     )
+    # The discussion survey's free texts, after the discussion.
+    _form(
+        learner,
+        f"/feedback/answer/discussion/{booking_id}",
+        {
+            "a-atmosphere": "4",
+            "a-heard": "4",
+            "a-useful": "4",
+            "a-arrangements": "yes",
+            "a-worked": halves[0],
+            "a-change": halves[1],
+            "a-next_theme": PAYLOADS[0],
+        },
+    )
     # "What we changed after your feedback" notes.
     for payload in PAYLOADS:
         _form(
@@ -246,6 +260,7 @@ def hostile(e2e_app_object, server, browser):
             f"/admin/cohorts/{cohort_id}/progress",
             "/admin/invite",
             "/feedback/results?survey=module-check&cohort=" + str(cohort_id),
+            "/feedback/results?survey=discussion",
         ],
         "admin": [
             "/admin/users",
@@ -316,9 +331,10 @@ def test_each_field_shows_every_payload_verbatim(hostile, who, index, fields):
     assert not missing, f"{who} {hostile['pages'][who][index]}: not verbatim: {missing}"
 
 
-def test_free_text_feedback_answers_show_verbatim_to_the_trainer(hostile):
+@pytest.mark.parametrize("survey", ["module-check", "discussion"])
+def test_free_text_feedback_answers_show_verbatim_to_the_trainer(hostile, survey):
     page = hostile["contexts"]["trainer"].new_page()
-    page.goto("/feedback/results?survey=module-check")
+    page.goto(f"/feedback/results?survey={survey}")
     shown = page.evaluate(SHOWN_TEXT)
     page.close()
     assert [p for p in PAYLOADS if p not in shown] == []
