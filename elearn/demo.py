@@ -27,8 +27,9 @@ from elearn.discussions.models import Booking, DiscussionSlot
 from elearn.extensions import db
 from elearn.feedback.models import SurveyParticipation, SurveyResponse
 from elearn.progress.models import SectionRead
+from elearn.progress.services import rebuild_activity
 from elearn.quizzes.models import QuizAttempt
-from elearn.quizzes.services import grade, make_layout
+from elearn.quizzes.services import grade, make_layout, rebuild_first_answers
 
 LEARNER_PASSWORD = "demo-oppija-2026"  # noqa: S105 - development password, printed by the CLI
 EMAIL_PATTERN = "oppija{:05d}@example.fi"
@@ -299,6 +300,12 @@ def seed_learners(
         on_progress(min(n, first + CHUNK) - first)
     w.flush()
     _fix_sequences()
+    # The records went in without the services, so their summaries are computed here.
+    rebuild_activity(db.session)
+    rebuild_first_answers(db.session)
+    # Fresh planner statistics: without them PostgreSQL plans for the empty tables it
+    # last saw (nested loops over thousands of rows) until autovacuum gets round to it.
+    db.session.execute(sa.text("ANALYZE"))
     return dict(w.counts)
 
 

@@ -10,6 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from elearn.core.sql import SQLiteMedian
+
 # Stable constraint names, so migrations can refer to them on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -70,6 +72,7 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+        dbapi_connection.create_aggregate("median", 1, SQLiteMedian)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

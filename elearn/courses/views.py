@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from elearn.content.model import Module, Section
+from elearn.core.db import write_transaction
 from elearn.core.time import utcnow
 from elearn.courses import bp
 from elearn.courses.services import find, get_course, learner_progress
@@ -109,6 +110,7 @@ def mark_read(module_key: str, section_key: str) -> Any:
     """Mark a section read and go on to the next one (or back to the module)."""
     found, sec = _section_or_404(module_key, section_key)
     if FlaskForm().validate_on_submit():
+        write_transaction(db.session)  # two tabs: the second waits its turn on SQLite
         mark_section_read(current_user.id, found, sec, now=utcnow())
         db.session.commit()
         flash(_("Marked as read."), "success")

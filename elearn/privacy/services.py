@@ -20,8 +20,8 @@ from elearn.discussions.models import Booking, DiscussionSlot, JournalEntry, boo
 from elearn.extensions import db
 from elearn.feedback.models import LoopNote, SurveyParticipation, SurveyResponse
 from elearn.privacy.models import AuditAction, AuditEvent, DeletionRequest
-from elearn.progress.models import SectionRead
-from elearn.quizzes.models import QuizAttempt
+from elearn.progress.models import ModuleActivity, SectionRead
+from elearn.quizzes.models import FirstAnswer, QuizAttempt
 
 ANONYMOUS_SURVEYS_NOTE = (
     "Answers to anonymous feedback surveys are not included: they are stored without any "
@@ -390,7 +390,9 @@ def delete_person(user: User, *, actor_id: int | None, now: datetime) -> None:
         sa.delete(Booking).where(Booking.learner_id == uid),
         sa.delete(JournalEntry).where(JournalEntry.user_id == uid),
         sa.delete(DiscussionSlot).where(DiscussionSlot.supervisor_id == uid),
+        sa.delete(FirstAnswer).where(FirstAnswer.user_id == uid),
         sa.delete(QuizAttempt).where(QuizAttempt.user_id == uid),
+        sa.delete(ModuleActivity).where(ModuleActivity.user_id == uid),
         sa.delete(SectionRead).where(SectionRead.user_id == uid),
         sa.delete(SurveyParticipation).where(SurveyParticipation.user_id == uid),
         sa.update(SurveyResponse).where(SurveyResponse.user_id == uid).values(user_id=None),

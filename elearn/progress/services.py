@@ -14,14 +14,17 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from elearn.content.model import Course, Module, Section
 from elearn.core.db import UTCDateTime
+from elearn.core.sql import insert_or_lock, string_agg
 from elearn.discussions.models import Attendance, Booking
 from elearn.extensions import db
-from elearn.progress.models import SectionRead
+from elearn.progress.models import ModuleActivity, SectionRead
 from elearn.quizzes.models import AttemptStatus, QuizAttempt
 
 
@@ -232,4 +235,107 @@ def mark_section_read(user_id: int, module: Module, section: Section, *, now: da
             )
     except sa.exc.IntegrityError:  # a concurrent request recorded it first
         return False
+    record_activity(user_id, module.key)
     return True
+
+
+# ------------------------------------------------------------------ activity summaries
+
+
+def _activity_columns() -> dict[str, Any]:
+    """Every column of a ModuleActivity row as a subquery over that learner's records.
+
+    The subqueries correlate with the ``module_activities`` row being updated, so one
+    UPDATE recomputes one row or all of them.
+    """
+    a = ModuleActivity
+    reads = (SectionRead.user_id == a.user_id, SectionRead.module_key == a.module_key)
+    submitted = QuizAttempt.status == AttemptStatus.SUBMITTED.value
+    attempts = (QuizAttempt.user_id == a.user_id, QuizAttempt.module_key == a.module_key, submitted)
+    earlier = so.aliased(QuizAttempt)
+    passed_at = (
+        sa.select(sa.func.min(earlier.submitted_at))
+        .where(
+            earlier.user_id == a.user_id,
+            earlier.module_key == a.module_key,
+            earlier.status == AttemptStatus.SUBMITTED.value,
+            earlier.passed.is_(True),
+        )
+        .correlate(ModuleActivity.__table__)  # also when nested in another subquery
+        .scalar_subquery()
+    )
+
+    def of_reads(column: Any) -> Any:
+        return sa.select(column).where(*reads).scalar_subquery()
+
+    def of_attempts(column: Any, *where: Any) -> Any:
+        return sa.select(column).where(*attempts, *where).scalar_subquery()
+
+    def of_first_attempt(column: Any) -> Any:
+        first = sa.select(column).where(*attempts)
+        return first.order_by(QuizAttempt.submitted_at, QuizAttempt.id).limit(1).scalar_subquery()
+
+    keys = of_reads(string_agg(SectionRead.section_key))
+    return {
+        "read_keys": sa.func.coalesce(sa.literal(",") + keys + sa.literal(","), ","),
+        "first_read_at": of_reads(sa.func.min(SectionRead.read_at)),
+        "last_read_at": of_reads(sa.func.max(SectionRead.read_at)),
+        "attempts": of_attempts(sa.func.count()),
+        "best_score": of_attempts(sa.func.max(QuizAttempt.score)),
+        "first_started_at": of_attempts(sa.func.min(QuizAttempt.started_at)),
+        "passed_at": passed_at,
+        "attempts_to_pass": of_attempts(sa.func.count(), QuizAttempt.submitted_at <= passed_at),
+        "first_score": of_first_attempt(QuizAttempt.score),
+        "first_submitted_at": of_first_attempt(QuizAttempt.submitted_at),
+    }
+
+
+def record_activity(user_id: int, module_key: str) -> None:
+    """Bring the learner's activity summary for a module up to date (two statements).
+
+    Called in the same transaction as every change to their section reads or submitted
+    attempts. The row is locked before it is recomputed, so two tabs changing the same
+    module at once cannot leave it with only one of the changes.
+    """
+    insert_or_lock(
+        db.session,
+        ModuleActivity.__table__,
+        {"user_id": user_id, "module_key": module_key, "read_keys": ",", "attempts": 0},
+        ["user_id", "module_key"],
+    )
+    db.session.execute(
+        sa.update(ModuleActivity)
+        .where(ModuleActivity.user_id == user_id, ModuleActivity.module_key == module_key)
+        .values(**_activity_columns())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def rebuild_activity(bind: Any, user_ids: Iterable[int] | None = None) -> None:
+    """Recompute the activity summaries of these learners (of everyone with None) in bulk.
+
+    For records written without the services: the demo data, test data and the migration
+    that introduced the summaries.
+    """
+    a = ModuleActivity.__table__
+    ids = None if user_ids is None else sorted(set(user_ids))
+
+    def of(column: Any) -> list[Any]:
+        return [] if ids is None else [column.in_(ids)]
+
+    bind.execute(sa.delete(a).where(*of(a.c.user_id)))
+    active = sa.union(
+        sa.select(SectionRead.user_id, SectionRead.module_key).where(*of(SectionRead.user_id)),
+        sa.select(QuizAttempt.user_id, QuizAttempt.module_key).where(
+            QuizAttempt.status == AttemptStatus.SUBMITTED.value, *of(QuizAttempt.user_id)
+        ),
+    ).subquery("active")
+    bind.execute(
+        sa.insert(a).from_select(
+            ["user_id", "module_key", "read_keys", "attempts", "attempts_to_pass"],
+            sa.select(
+                active.c.user_id, active.c.module_key, sa.literal(","), sa.literal(0), sa.literal(0)
+            ),
+        )
+    )
+    bind.execute(sa.update(a).where(*of(a.c.user_id)).values(**_activity_columns()))

@@ -57,3 +57,28 @@ class QuizAttempt(db.Model):
         if self.submitted_at is None:
             return None
         return int((self.submitted_at - self.started_at).total_seconds())
+
+
+class FirstAnswer(db.Model):
+    """One question of a learner's first submitted attempt at a module's quiz.
+
+    Question analysis (facility, discrimination, option choices) is computed over first
+    attempts; keeping their answers as rows, written when the first attempt is submitted,
+    lets the database aggregate them without unpacking JSON at report time.
+    """
+
+    __tablename__ = "quiz_first_answers"
+    __table_args__ = (
+        sa.Index("ix_quiz_first_answers_module_question", "module_key", "question_key"),
+    )
+
+    attempt_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("quiz_attempts.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_key: so.Mapped[str] = so.mapped_column(sa.String(80), primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    module_key: so.Mapped[str] = so.mapped_column(sa.String(80))
+    submitted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    score: so.Mapped[float] = so.mapped_column(sa.Float)  # share of the point, 0.0-1.0
+    rest: so.Mapped[float] = so.mapped_column(sa.Float)  # the other questions' scores summed
+    chosen: so.Mapped[str] = so.mapped_column(sa.Text)  # ",a,c," - the options chosen

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from elearn.content.model import Module, Quiz
 from elearn.content.question_types import QUESTION_TYPES
 from elearn.extensions import db
-from elearn.quizzes.models import AttemptStatus, QuizAttempt  # noqa: F401 - used by views
+from elearn.progress.services import record_activity
+from elearn.quizzes.models import AttemptStatus, FirstAnswer, QuizAttempt
 
 
 class QuizError(Exception):
@@ -213,7 +215,105 @@ def submit(
     db.session.refresh(attempt)
     if updated.rowcount != 1:
         raise AlreadySubmitted(attempt)
+    _record_if_first(attempt)
+    record_activity(user_id, module.key)
     return attempt
+
+
+def first_answer_rows(
+    attempt_id: int,
+    user_id: int,
+    module_key: str,
+    submitted_at: datetime,
+    question_scores: Mapping[str, float],
+    answers: Mapping[str, list[str]],
+) -> list[dict]:
+    """The FirstAnswer rows of a submitted attempt: one per question it asked."""
+    total = sum(question_scores.values())
+    return [
+        {
+            "attempt_id": attempt_id,
+            "question_key": key,
+            "user_id": user_id,
+            "module_key": module_key,
+            "submitted_at": submitted_at,
+            "score": score,
+            "rest": total - score,
+            "chosen": "," + "".join(f"{o}," for o in sorted(answers.get(key, ()))),
+        }
+        for key, score in question_scores.items()
+    ]
+
+
+def _record_if_first(attempt: QuizAttempt) -> None:
+    """Keep the answers of the learner's first submitted attempt at this quiz as rows."""
+    first = db.session.scalar(
+        sa.select(QuizAttempt.id)
+        .where(
+            QuizAttempt.user_id == attempt.user_id,
+            QuizAttempt.module_key == attempt.module_key,
+            QuizAttempt.status == AttemptStatus.SUBMITTED.value,
+        )
+        .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+        .limit(1)
+    )
+    if first != attempt.id:
+        return
+    rows = first_answer_rows(
+        attempt.id,
+        attempt.user_id,
+        attempt.module_key,
+        attempt.submitted_at,  # type: ignore[arg-type]
+        attempt.question_scores or {},
+        attempt.answers or {},
+    )
+    if rows:
+        db.session.execute(sa.insert(FirstAnswer), rows)
+
+
+def rebuild_first_answers(bind: Any, user_ids: Iterable[int] | None = None) -> None:
+    """Rewrite the first-attempt answer rows of these learners (of everyone with None).
+
+    For attempts written without ``submit``: demo data, test data and the migration that
+    introduced the rows.
+    """
+    ids = None if user_ids is None else sorted(set(user_ids))
+    table = FirstAnswer.__table__
+    bind.execute(sa.delete(table).where(*([] if ids is None else [table.c.user_id.in_(ids)])))
+    ranked = (
+        sa.select(
+            QuizAttempt.id,
+            sa.func.row_number()
+            .over(
+                partition_by=(QuizAttempt.user_id, QuizAttempt.module_key),
+                order_by=(QuizAttempt.submitted_at, QuizAttempt.id),
+            )
+            .label("rn"),
+        )
+        .where(QuizAttempt.status == AttemptStatus.SUBMITTED.value)
+        .where(*([] if ids is None else [QuizAttempt.user_id.in_(ids)]))
+        .subquery("ranked")
+    )
+    firsts = bind.execute(
+        sa.select(
+            QuizAttempt.id,
+            QuizAttempt.user_id,
+            QuizAttempt.module_key,
+            QuizAttempt.submitted_at,
+            QuizAttempt.question_scores,
+            QuizAttempt.answers,
+        )
+        .where(QuizAttempt.id.in_(sa.select(ranked.c.id).where(ranked.c.rn == 1)))
+        .order_by(QuizAttempt.id)
+    ).all()
+    rows: list[dict] = []
+    for row in firsts:
+        rows += first_answer_rows(*row[:5], row.answers or {})
+        if len(rows) >= 5000:
+            bind.execute(sa.insert(table), rows)
+            rows = []
+    if rows:
+        bind.execute(sa.insert(table), rows)
 
 
 def most_missed(learner_id: int, limit: int = 5) -> list[tuple[str, str, int]]:

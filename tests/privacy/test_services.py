@@ -17,7 +17,8 @@ from elearn.feedback.models import SurveyParticipation, SurveyResponse
 from elearn.feedback.views import surveys
 from elearn.privacy import services as privacy
 from elearn.privacy.models import AuditEvent, DeletionRequest
-from elearn.quizzes.models import QuizAttempt
+from elearn.progress.models import ModuleActivity
+from elearn.quizzes.models import FirstAnswer, QuizAttempt
 from tests.privacy.util import rich_learner, text_hits
 
 
@@ -114,12 +115,16 @@ def test_deleting_removes_the_person_and_their_rows(group, db, make_user):
     uid = person.user.id
     admin = make_user(Role.ADMIN)
     responses = db.session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse))
+    summaries = ((ModuleActivity, ModuleActivity.user_id), (FirstAnswer, FirstAnswer.user_id))
+    for model, column in summaries:  # the reports' summaries of their work exist, and go
+        assert db.session.scalar(sa.select(sa.func.count()).where(column == uid)) > 0, model
     privacy.request_deletion(person.user, now=utcnow())
     privacy.delete_person(person.user, actor_id=admin.id, now=utcnow())
     db.session.commit()
     assert db.session.get(User, uid) is None
     assert text_hits(person.traces) == []
     for model, column in (
+        *summaries,
         (QuizAttempt, QuizAttempt.user_id),
         (JournalEntry, JournalEntry.user_id),
         (Booking, Booking.learner_id),

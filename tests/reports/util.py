@@ -1,4 +1,9 @@
-"""Test data for the reports: readings and attempts written with exact times and scores."""
+"""Test data for the reports: readings and attempts written with exact times and scores.
+
+The records are written directly (not through the services, which take the time from the
+request), so each helper brings the learners' activity summaries up to date, as the demo
+data generator does.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from elearn.accounts.models import Cohort, EmploymentModel, Role, User, UserRole
 from elearn.content.model import Course, Module
 from elearn.extensions import db
 from elearn.progress.models import SectionRead
+from elearn.progress.services import rebuild_activity
 from elearn.quizzes.models import QuizAttempt
-from elearn.quizzes.services import grade
+from elearn.quizzes.services import grade, rebuild_first_answers
 
 DAY1 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 10:00 in Helsinki
 
@@ -29,7 +35,7 @@ def read(user: User, module: Module, at: datetime, sections: int | None = None) 
                 read_at=at + timedelta(minutes=i),
             )
         )
-    db.session.commit()
+    _summarise([user.id])
 
 
 def attempt(
@@ -64,7 +70,7 @@ def attempt(
         submitted_at=at,
     )
     db.session.add(row)
-    db.session.commit()
+    _summarise([user.id])
     return row
 
 
@@ -147,5 +153,12 @@ def bulk_learners(course: Course, n: int, *, seed: int = 1) -> list[int]:
         db.session.execute(sa.insert(SectionRead), reads)
     if attempts:
         db.session.execute(sa.insert(QuizAttempt), attempts)
-    db.session.commit()
+    _summarise(ids)
     return ids
+
+
+def _summarise(user_ids: list[int]) -> None:
+    db.session.flush()
+    rebuild_activity(db.session, user_ids)
+    rebuild_first_answers(db.session, user_ids)
+    db.session.commit()
