@@ -95,6 +95,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Feedback results of a group are shown only from this many responses.
         "ELEARN_FEEDBACK_MIN_RESPONSES": _int("ELEARN_FEEDBACK_MIN_RESPONSES", 5),
         "ELEARN_REPORT_MIN_ANSWERS": _int("ELEARN_REPORT_MIN_ANSWERS", 10),
+        # Report figures are reused for this long (0: computed on every page view).
+        "ELEARN_REPORT_CACHE_SECONDS": _int("ELEARN_REPORT_CACHE_SECONDS", 60),
         # Accessibility statement: who takes accessibility feedback, and when it was assessed.
         "ELEARN_ACCESSIBILITY_CONTACT": os.environ.get("ELEARN_ACCESSIBILITY_CONTACT", ""),
         "ELEARN_ACCESSIBILITY_ASSESSED": os.environ.get("ELEARN_ACCESSIBILITY_ASSESSED", "")

@@ -97,6 +97,8 @@ def app(database_url: str, smtp_server: tuple[Mailbox, int]) -> Iterator[Flask]:
             "MAIL_PORT": port,
             "RATELIMIT_STORAGE_URI": "memory://",
             "ELEARN_BASE_URL": "http://elearn.test",
+            # Each test has data of its own; tests/reports/test_views.py turns the cache on.
+            "ELEARN_REPORT_CACHE_SECONDS": 0,
         }
     )
     with application.app_context():

@@ -57,7 +57,7 @@ class Base(DeclarativeBase):
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """Make SQLite enforce foreign keys and honour SAVEPOINT and BEGIN IMMEDIATE.
+    """Make SQLite enforce foreign keys, log ahead (WAL) and honour SAVEPOINT and BEGIN IMMEDIATE.
 
     pysqlite's own transaction handling defers BEGIN and breaks savepoints; the recipe from
     the SQLAlchemy documentation hands transaction control back to SQLAlchemy.
@@ -71,6 +71,11 @@ def configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # Write-ahead logging: readers and the one writer no longer block each other, and a
+        # commit appends to the log instead of rewriting pages. With WAL, synchronous=NORMAL
+        # keeps the database consistent after a power cut (the last commits may be lost).
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
         dbapi_connection.create_aggregate("median", 1, SQLiteMedian)
 

@@ -3,8 +3,6 @@ minimum group size, CSV export and loop notes. Functions flush; the handler comm
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -14,6 +12,7 @@ from elearn.accounts.models import Cohort, Role, User, UserRole
 from elearn.content.model import Course
 from elearn.content.surveys import Survey, SurveyQuestion
 from elearn.core.csvfile import excel_csv
+from elearn.core.sql import median
 from elearn.discussions.models import Attendance, Booking, DiscussionSlot
 from elearn.extensions import db
 from elearn.feedback.models import LoopNote, SurveyParticipation, SurveyResponse
@@ -219,6 +218,9 @@ class Filters:
     context: str | None = None  # module key (module check only)
 
 
+TEXTS_SHOWN = 30  # latest free-text answers per question on the results page
+
+
 @dataclass
 class QuestionResult:
     question: SurveyQuestion
@@ -300,26 +302,93 @@ def eligible(survey: Survey, filters: Filters, course: Course, progress_of) -> i
     return sum(1 for p in progress_of(ids).values() if p.complete)
 
 
-def results(survey: Survey, filters: Filters, *, minimum: int, eligible_count: int) -> Results:
-    """Counts, distributions, means and medians, and free texts; nothing below ``minimum``."""
-    responses = list(db.session.scalars(_response_query(survey, filters)))
-    if len(responses) < minimum:
-        return Results(count=len(responses), eligible=eligible_count, shown=False)
+def results(
+    survey: Survey,
+    filters: Filters,
+    *,
+    minimum: int,
+    eligible_count: int,
+    texts_shown: int = TEXTS_SHOWN,
+) -> Results:
+    """Counts, distributions, means and medians, and free texts; nothing below ``minimum``.
+
+    Aggregated by the database in four statements, however many responses there are. Of
+    each free-text question ``texts_shown`` answers are returned, newest weeks first (within
+    a week in the order of the random ids, which says nothing about who answered); all of
+    them are in the CSV file.
+    """
+    base = _response_query(survey, filters).subquery("responses")
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(base)) or 0
+    if count < minimum:
+        return Results(count=count, eligible=eligible_count, shown=False)
+    answers = base.c.answers
+    closed = [q for q in survey.questions if q.type != "text"]
+    numeric = [q for q in closed if q.type in ("scale", "nps")]
+    texts = [q for q in survey.questions if q.type == "text"]
+
+    counts: dict[str, dict[str, int]] = {q.key: {} for q in closed}
+    if closed:
+        parts = []
+        for q in closed:
+            # Grouped by a named column: PostgreSQL does not see two renderings of the same
+            # JSON expression, each with its own parameter, as one.
+            chosen = sa.select(answers[q.key].as_string().label("value")).subquery()
+            parts.append(
+                sa.select(sa.literal(q.key), chosen.c.value, sa.func.count())
+                .where(chosen.c.value.is_not(None))
+                .group_by(chosen.c.value)
+            )
+        for key, value, n in db.session.execute(sa.union_all(*parts)):
+            counts[key][str(value)] = n
+    stats: dict[str, tuple[float | None, float | None]] = {}
+    if numeric:
+        parts = [
+            sa.select(
+                sa.literal(q.key),
+                sa.func.avg(answers[q.key].as_float()),
+                median(answers[q.key].as_float()),
+            )
+            for q in numeric
+        ]
+        stats = {key: (mean, mid) for key, mean, mid in db.session.execute(sa.union_all(*parts))}
+    shown: dict[str, list[str]] = {q.key: [] for q in texts}
+    answered: dict[str, int] = {}
+    if texts:
+        parts = []
+        for q in texts:
+            text = answers[q.key].as_string()
+            latest = (
+                sa.select(
+                    sa.literal(q.key).label("question"),
+                    text.label("text"),
+                    sa.func.count().over().label("total"),
+                )
+                .where(text.is_not(None))
+                .order_by(base.c.week.desc(), base.c.id.desc())
+                .limit(texts_shown)
+                .subquery()
+            )
+            parts.append(sa.select(latest))
+        for key, text, total in db.session.execute(sa.union_all(*parts)):
+            shown[key].append(str(text))
+            answered[key] = total
+
     out = []
     for q in survey.questions:
         result = QuestionResult(question=q)
-        values = [r.answers[q.key] for r in responses if q.key in r.answers]
-        result.answered = len(values)
         if q.type == "text":
-            result.texts = [str(v) for v in values]
+            result.texts = shown[q.key]
+            result.answered = answered.get(q.key, 0)
         else:
-            counts = Counter(str(v) for v in values)
-            result.counts = {v: counts.get(v, 0) for v in q.values}
-            if q.type in ("scale", "nps") and values:
-                result.mean = round(statistics.fmean(values), 1)
-                result.median = statistics.median(values)
+            found = counts[q.key]
+            result.counts = {v: found.get(v, 0) for v in q.values}
+            result.answered = sum(found.values())
+            mean, mid = stats.get(q.key, (None, None))
+            if mean is not None:
+                result.mean = round(float(mean), 1)
+                result.median = float(mid) if mid is not None else None
         out.append(result)
-    return Results(count=len(responses), eligible=eligible_count, shown=True, questions=out)
+    return Results(count=count, eligible=eligible_count, shown=True, questions=out)
 
 
 def csv_export(

@@ -14,16 +14,19 @@ from elearn.accounts import services as accounts
 from elearn.accounts.models import EmploymentModel, Role
 from elearn.core.csvfile import excel_csv
 from elearn.core.forms import choice_list
-from elearn.core.time import local_zone
+from elearn.core.time import local_zone, utcnow
 from elearn.core.web import EMPLOYMENT_MODEL_LABELS, role_required
 from elearn.courses.services import cohort_progress as progress_of
 from elearn.courses.services import completion_rules, get_course, learner_progress
 from elearn.reports import bp
 from elearn.reports import services as reports
+from elearn.reports.cache import FigureCache
 from elearn.reports.forms import FilterForm
 
 PER_PAGE = 50
 STAFF = (Role.TRAINER, Role.ADMIN)
+COHORTS_SIDE_BY_SIDE = 10  # more groups than this: per-module tables show models and total
+FIGURES = FigureCache()
 
 
 def _is_staff() -> bool:
@@ -94,14 +97,37 @@ def _common(**extra: Any) -> dict[str, Any]:
 def overview() -> Any:
     """Cohorts and employment models side by side, module by module, with charts."""
     form, filters, kept = _filter_form()
-    figures = reports.overview(
-        get_course(),
-        filters,
-        zone=local_zone(),
-        require_discussion=completion_rules().require_discussion,
+    course, rules = get_course(), completion_rules()
+    figures, computed_at = _cached(
+        ("overview", course.version, filters, rules.require_discussion),
+        lambda: reports.overview(
+            course, filters, zone=local_zone(), require_discussion=rules.require_discussion
+        ),
     )
     return render_template(
-        "reports/overview.html", **_common(form=form, kept=kept, figures=figures)
+        "reports/overview.html",
+        **_common(
+            form=form,
+            kept=kept,
+            figures=figures,
+            computed_at=computed_at,
+            cohorts_side_by_side=len(figures.cohorts) <= COHORTS_SIDE_BY_SIDE,
+        ),
+    )
+
+
+def _cached(key: tuple, compute: Any) -> tuple[Any, Any]:
+    """Figures computed within the last ``ELEARN_REPORT_CACHE_SECONDS``, else computed now."""
+    return FIGURES.get(
+        key, compute, now=utcnow(), seconds=current_app.config["ELEARN_REPORT_CACHE_SECONDS"]
+    )
+
+
+def _analysis(module: Any, filters: reports.Filters) -> tuple[Any, Any]:
+    minimum = current_app.config["ELEARN_REPORT_MIN_ANSWERS"]
+    return _cached(
+        ("questions", get_course().version, module.key, filters, minimum),
+        lambda: reports.question_analysis(module, filters, zone=local_zone(), minimum=minimum),
     )
 
 
@@ -111,11 +137,10 @@ def questions(module_key: str) -> Any:
     """Item analysis of one module's quiz."""
     module = _module_or_404(module_key)
     form, filters, kept = _filter_form()
-    analysis = reports.question_analysis(
-        module, filters, zone=local_zone(), minimum=current_app.config["ELEARN_REPORT_MIN_ANSWERS"]
-    )
+    analysis, computed_at = _analysis(module, filters)
     return render_template(
-        "reports/questions.html", **_common(form=form, kept=kept, analysis=analysis, module=module)
+        "reports/questions.html",
+        **_common(form=form, kept=kept, analysis=analysis, module=module, computed_at=computed_at),
     )
 
 
@@ -125,15 +150,20 @@ def question(module_key: str, question_key: str) -> Any:
     """One question: its options and how often each was chosen."""
     module = _module_or_404(module_key)
     form, filters, kept = _filter_form()
-    analysis = reports.question_analysis(
-        module, filters, zone=local_zone(), minimum=current_app.config["ELEARN_REPORT_MIN_ANSWERS"]
-    )
+    analysis, computed_at = _analysis(module, filters)
     figures = analysis.question(question_key)
     if figures is None:
         abort(404)
     return render_template(
         "reports/question.html",
-        **_common(form=form, kept=kept, analysis=analysis, module=module, figures=figures),
+        **_common(
+            form=form,
+            kept=kept,
+            analysis=analysis,
+            module=module,
+            figures=figures,
+            computed_at=computed_at,
+        ),
     )
 
 

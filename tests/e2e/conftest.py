@@ -86,6 +86,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         # Two gunicorn workers share the login throttling counts through the local Redis.
         RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
         RATELIMIT_KEY_PREFIX=f"elearn-e2e-{os.getpid()}-{port}",
+        # Tests add data and look at the reports at once; figures must not be a minute old.
+        ELEARN_REPORT_CACHE_SECONDS="0",
     )
     flask = [str(BIN / "flask"), "--app", "elearn"]
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)

@@ -244,6 +244,32 @@ def test_results_numbers(ctx, seven_answers, db):
     useful = next(q for q in result.questions if q.question.key == "useful")
     assert useful.counts == {"1": 2, "2": 2, "3": 1, "4": 1, "5": 1}
     assert useful.mean == 2.6 and useful.median == 2 and result.rate == 100
+    comment = next(q for q in result.questions if q.question.key == "comment")
+    assert comment.answered == 7 and len(comment.texts) == 7
+
+
+def test_only_the_latest_free_texts_are_listed_but_all_are_counted(ctx, seven_answers, db):
+    _, all_surveys = ctx
+    survey = all_surveys["module-check"]
+    result = feedback.results(
+        survey, feedback.Filters(), minimum=5, eligible_count=7, texts_shown=3
+    )
+    comment = next(q for q in result.questions if q.question.key == "comment")
+    assert comment.answered == 7
+    # Newest weeks first; within a week the order is the random ids' (it says nothing about
+    # who answered when), so any three of the seven.
+    assert len(set(comment.texts)) == 3
+    assert set(comment.texts) <= {f"Vapaa teksti {i} äöå" for i in range(7)}
+    # An even number of answers: the median is the mean of the middle two.
+    own = feedback.Filters(cohort_id=seven_answers[0].id)
+    useful = next(
+        q
+        for q in feedback.results(survey, own, minimum=1, eligible_count=0).questions
+        if q.question.key == "useful"
+    )
+    values = sorted(int(v) for v, n in useful.counts.items() for _ in range(n))
+    middle = (values[(len(values) - 1) // 2] + values[len(values) // 2]) / 2
+    assert useful.median == middle
 
 
 def test_csv_opens_in_finnish_excel(ctx, seven_answers, db):

@@ -214,3 +214,83 @@ def test_queries_per_page_do_not_grow_with_the_number_of_learners(
     large = counts()
     assert small == large
     assert max(small.values()) <= 12, small
+
+
+@pytest.fixture
+def report_cache(app):
+    """Report figures reused for a minute, as in production; emptied before and after."""
+    from elearn.reports.views import FIGURES
+
+    FIGURES.clear()
+    app.config["ELEARN_REPORT_CACHE_SECONDS"] = 60
+    yield FIGURES
+    app.config["ELEARN_REPORT_CACHE_SECONDS"] = 0
+    FIGURES.clear()
+
+
+def test_figures_are_reused_for_a_minute_and_say_when_computed(
+    app, course, make_user, make_cohort, login_as, client, report_cache, db
+):
+    module = course.modules[0]
+    cohort = make_cohort("Välimuisti")
+    read(make_user(name="Eka", cohort=cohort), module, DAY1)
+    login_as(make_user(Role.TRAINER))
+    url = f"/reports/?cohort={cohort.id}"
+
+    def get() -> tuple[str, int]:
+        db.session.expire_all()
+        with count_statements(app) as seen:
+            page = client.get(url).get_data(as_text=True)
+        return page, len(seen)
+
+    page, computing = get()
+    assert "Luvut laskettu" in page and "1 / 1" in page  # module 1: started / learners
+    read(make_user(name="Toka", cohort=cohort), module, DAY1)
+    page, reusing = get()
+    # Within the minute the figures are reused: no aggregate queries, the earlier figures.
+    assert reusing < computing
+    assert "1 / 1" in page and "2 / 2" not in page
+    # Once they are a minute old they are computed again, with the second learner.
+    (key,) = [k for k in report_cache._entries if k[0] == "overview"]
+    computed_at, figures = report_cache._entries[key]
+    report_cache._entries[key] = (computed_at - timedelta(seconds=61), figures)
+    page, again = get()
+    assert again == computing and "2 / 2" in page
+
+
+def test_the_cache_forgets_the_oldest_and_can_be_turned_off():
+    from datetime import UTC, datetime
+
+    from elearn.reports.cache import FigureCache
+
+    now = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    calls: list[str] = []
+
+    def compute(key):
+        return lambda: calls.append(key) or key.upper()
+
+    cache = FigureCache(max_entries=2)
+    assert cache.get("a", compute("a"), now=now, seconds=60) == ("A", now)
+    assert cache.get("a", compute("a"), now=now + timedelta(seconds=59), seconds=60) == ("A", now)
+    cache.get("b", compute("b"), now=now, seconds=60)
+    cache.get("c", compute("c"), now=now, seconds=60)  # "a" was used longest ago: forgotten
+    cache.get("a", compute("a"), now=now, seconds=60)
+    assert calls == ["a", "b", "c", "a"]
+    later = now + timedelta(seconds=5)
+    assert cache.get("a", compute("a"), now=later, seconds=0) == ("A", later)
+    assert calls[-1] == "a" and len(calls) == 5
+
+
+def test_many_groups_are_listed_with_links_not_in_every_module_table(
+    course, make_user, make_cohort, login_as, client, db
+):
+    cohorts = [make_cohort(f"Ryhmä {k:02d}") for k in range(12)]
+    for cohort in cohorts:
+        read(make_user(cohort=cohort), course.modules[0], DAY1)
+    login_as(make_user(Role.TRAINER))
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "Ryhmiä on 12" in page
+    assert page.count("Ryhmä 03") == 2  # the groups table and the filter's choices only
+    assert f'href="/reports/?cohort={cohorts[3].id}"' in page
+    one = client.get(f"/reports/?cohort={cohorts[3].id}").get_data(as_text=True)
+    assert "Ryhmiä on" not in one and one.count("Ryhmä 03") >= 3  # its figures, module by module
