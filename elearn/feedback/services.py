@@ -16,8 +16,8 @@ from elearn.core.sql import median
 from elearn.discussions.models import Attendance, Booking, DiscussionSlot
 from elearn.extensions import db
 from elearn.feedback.models import LoopNote, SurveyParticipation, SurveyResponse
+from elearn.progress.models import ModuleActivity
 from elearn.progress.services import CourseProgress
-from elearn.quizzes.models import AttemptStatus, QuizAttempt
 
 
 class FeedbackError(Exception):
@@ -277,17 +277,14 @@ def eligible(survey: Survey, filters: Filters, course: Course, progress_of) -> i
     """How many answers were possible under the filters (the base of the response rate)."""
     learners = _learners(filters)
     if survey.trigger == "module_quiz":
-        stmt = (
-            sa.select(QuizAttempt.user_id, QuizAttempt.module_key)
-            .where(
-                QuizAttempt.status == AttemptStatus.SUBMITTED.value,
-                QuizAttempt.user_id.in_(learners),
-            )
-            .distinct()
+        # Each learner and module whose quiz was submitted (the activity summaries hold
+        # one row per learner and module, with the number of submitted attempts).
+        stmt = sa.select(sa.func.count()).where(
+            ModuleActivity.attempts > 0, ModuleActivity.user_id.in_(learners)
         )
         if filters.context:
-            stmt = stmt.where(QuizAttempt.module_key == filters.context)
-        return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+            stmt = stmt.where(ModuleActivity.module_key == filters.context)
+        return db.session.scalar(stmt)
     if survey.trigger == "discussion":
         stmt = (
             sa.select(sa.func.count())

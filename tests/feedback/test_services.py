@@ -308,3 +308,18 @@ def test_loop_notes_reach_the_right_cohort(make_user, make_cohort, db):
     assert [n.title for n in feedback.notes_for(in_a)] == ["Vain A", "Kaikille"]
     assert [n.title for n in feedback.notes_for(in_b)] == ["Kaikille"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LoopNote)) == 2
+
+
+def test_response_rate_base_is_who_could_answer(ctx, seven_answers, make_user, db):
+    course, all_surveys = ctx
+    survey = all_surveys["module-check"]
+    pilot, own = seven_answers
+    quiz_done(make_user(cohort=own), course.modules[1])  # submitted module 2, did not answer
+
+    def base(**kw) -> int:
+        return feedback.eligible(survey, feedback.Filters(**kw), course, None)
+
+    assert base() == 8  # one per learner and module whose quiz they submitted
+    assert base(context=course.modules[0].key) == 7
+    assert base(context=course.modules[1].key) == 1
+    assert base(cohort_id=own.id) == 3 and base(cohort_id=pilot.id) == 5
