@@ -466,6 +466,36 @@ def run_one(db: str, n: int, tmp: Path, results: dict) -> None:
                 )
         if full:
             results["worker_rss_mb"][db] = [peak_rss_mb(p) for p in worker_pids(server.pid)]
+        server.terminate()
+        server.wait(timeout=30)
+        # The report pages reuse their figures for a minute (ELEARN_REPORT_CACHE_SECONDS), so
+        # the figures above are mostly reuses. Measured again with the figures computed on
+        # every view, to show what the first view after a minute costs.
+        cold_port = free_port()
+        server = start_gunicorn(
+            dict(env, ELEARN_REPORT_CACHE_SECONDS="0"),
+            cold_port,
+            tmp / f"gunicorn_{db}_{n}_cold.log",
+        )
+        for page in PAGES:
+            if page.kind != "report":
+                continue
+            (result,) = measure(page, fx, cold_port)
+            row = {
+                "page": page.name + " (computed on every view)",
+                "db": db,
+                "learners": n,
+                "kind": "report-uncached",
+                "path": page.path.format(**fx.values),
+                **result,
+                "ratio_to_floor": round(result["rps"] / floor, 3) if floor else None,
+            }
+            results["pages"].append(row)
+            print(
+                f"   {row['page']:<52} {row['rps']:>8} rps  p50 {row['p50_ms']} ms  "
+                f"p99 {row['p99_ms']} ms  q={row['queries']}  errors={row['errors']}",
+                flush=True,
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
