@@ -348,7 +348,7 @@ def _bin_of(score: Any) -> Any:
 def overview(
     course: Course, filters: Filters, *, zone: ZoneInfo, require_discussion: bool
 ) -> Overview:
-    """Cohort, employment-model and overall figures per module, in two queries."""
+    """Cohort, employment-model and overall figures per module, in one query."""
     window = filters.window(zone)
     learners = learners_query(filters).cte("learners")
     facts = _module_facts(course, learners, window)
@@ -389,8 +389,9 @@ def overview(
     def part(kind: str, cohort: Any, model: Any, module: Any, *figures: Any) -> Any:
         return sa.select(sa.literal(kind), cohort, model, module, *figures)
 
-    # 1. Additive figures per cohort and module, medians per cohort, model and everyone,
-    # and the distribution of best scores: one statement, rows told apart by their kind.
+    # Additive figures per cohort and module, medians per cohort, model and everyone, the
+    # distribution of best scores and the course-level counts: one statement, its rows told
+    # apart by their kind.
     figures = (
         sa.func.count(),
         sa.func.sum(pm.done),
@@ -401,6 +402,21 @@ def overview(
     )
     no_figures = (sa.literal(0),) * 4 + (nothing, sa.literal(0))
     no_group = (sa.literal(0), sa.literal(""))
+    # Per learner: how many modules complete, and whether the course is (a discussion
+    # attended too, when the rules ask for one).
+    per_user = (
+        sa.select(pm.user_id, pm.cohort_id, pm.model, sa.func.sum(pm.done).label("done"))
+        .group_by(pm.user_id, pm.cohort_id, pm.model)
+        .subquery("per_user")
+    )
+    course_done = per_user.c.done == len(module_keys)
+    if require_discussion:
+        attended = sa.select(Booking.learner_id).where(
+            Booking.attendance == Attendance.ATTENDED.value
+        )
+        course_done = sa.and_(course_done, per_user.c.user_id.in_(attended))
+    pu = per_user.c
+    lc = learners.c
     rows = db.session.execute(
         sa.union_all(
             part("module", pm.cohort_id, pm.model, pm.module_key, *figures, nothing).group_by(
@@ -418,40 +434,42 @@ def overview(
             part("bin", *no_group, sa.literal(""), sa.func.count(), *no_figures[1:], pm.bin)
             .where(pm.attempted == 1)
             .group_by(pm.bin),
+            # Learners who started the course, and who completed it, per cohort.
+            part(
+                "course",
+                pu.cohort_id,
+                pu.model,
+                sa.literal(""),
+                sa.func.count(),
+                sa.func.sum(sa.case((course_done, 1), else_=0)),
+                *no_figures[2:],
+                nothing,
+            ).group_by(pu.cohort_id, pu.model),
+            # Every learner the report covers, per cohort (with or without activity).
+            part(
+                "learners",
+                sa.func.coalesce(lc.cohort_id, 0),
+                sa.func.coalesce(lc.employment_model, ""),
+                sa.literal(""),
+                sa.func.count(),
+                *no_figures[1:],
+                nothing,
+            ).group_by(lc.cohort_id, lc.employment_model),
         )
-    ).all()
-
-    # 2. Learners, course started and course completed per cohort.
-    per_user = (
-        sa.select(facts.c.user_id, sa.func.sum(sa.case((complete, 1), else_=0)).label("done"))
-        .group_by(facts.c.user_id)
-        .subquery("per_user")
-    )
-    attended = sa.select(Booking.learner_id).where(
-        Booking.attendance == Attendance.ATTENDED.value,
-        Booking.learner_id.in_(sa.select(learners.c.user_id)),
-    )
-    course_done = per_user.c.done == len(module_keys)
-    if require_discussion:
-        course_done = sa.and_(course_done, learners.c.user_id.in_(attended))
-    cohort_rows = db.session.execute(
-        sa.select(
-            learners.c.cohort_id,
-            learners.c.employment_model,
-            sa.func.count(),
-            sa.func.count(per_user.c.user_id),
-            sa.func.sum(sa.case((course_done, 1), else_=0)),
-        )
-        .outerjoin(per_user, per_user.c.user_id == learners.c.user_id)
-        .group_by(learners.c.cohort_id, learners.c.employment_model)
     ).all()
 
     bins = [0] * SCORE_BINS
     median_of: dict[tuple[str, str, str], float] = {}
     module_rows = []
+    course_of: dict[int, tuple[int, int]] = {}
+    cohort_rows = []
     for kind, cohort_id, model, module_key, *values in rows:
         if kind == "module":
             module_rows.append((cohort_id, module_key, *values[:6]))
+        elif kind == "learners":
+            cohort_rows.append((cohort_id, model, values[0]))
+        elif kind == "course":
+            course_of[cohort_id] = (values[0], values[1] or 0)
         elif kind == "bin":
             bins[int(values[6])] = values[0]
         elif values[6] is not None:
@@ -465,8 +483,9 @@ def overview(
     models: dict[str, Group] = {}
     total = group("all", "")
     model_of: dict[int, str] = {}
-    for cohort_id, model, n, started, done in cohort_rows:
+    for cohort_id, model, n in cohort_rows:
         cid = cohort_id or 0
+        started, done = course_of.get(cid, (0, 0))
         model_of[cid] = model or ""
         for g in (
             cohorts.setdefault(cid, group("cohort", str(cid))),

@@ -237,25 +237,26 @@ def test_figures_are_reused_for_a_minute_and_say_when_computed(
     login_as(make_user(Role.TRAINER))
     url = f"/reports/?cohort={cohort.id}"
 
-    def get() -> tuple[str, int]:
+    def get() -> tuple[str, bool]:
+        """The page, and whether it aggregated (the overview is one WITH statement)."""
         db.session.expire_all()
         with count_statements(app) as seen:
             page = client.get(url).get_data(as_text=True)
-        return page, len(seen)
+        return page, any(s.lstrip().startswith("WITH") for s in seen)
 
     page, computing = get()
     assert "Luvut laskettu" in page and "1 / 1" in page  # module 1: started / learners
     read(make_user(name="Toka", cohort=cohort), module, DAY1)
     page, reusing = get()
     # Within the minute the figures are reused: no aggregate queries, the earlier figures.
-    assert reusing < computing
+    assert computing and not reusing
     assert "1 / 1" in page and "2 / 2" not in page
     # Once they are a minute old they are computed again, with the second learner.
     (key,) = [k for k in report_cache._entries if k[0] == "overview"]
     computed_at, figures = report_cache._entries[key]
     report_cache._entries[key] = (computed_at - timedelta(seconds=61), figures)
     page, again = get()
-    assert again == computing and "2 / 2" in page
+    assert again and "2 / 2" in page
 
 
 def test_the_cache_forgets_the_oldest_and_can_be_turned_off():
