@@ -126,6 +126,15 @@ def _module_facts(course: Course, learners: Any, window: Any) -> Any:
     return _event_facts(course, learners, window)
 
 
+def _containing(text: str) -> str:
+    """A LIKE pattern matching values that contain ``text``, built once in Python.
+
+    (``contains(autoescape=True)`` builds the pattern in SQL, once per row.)
+    """
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _summary_facts(course: Course, learners: Any) -> Any:
     """The facts CTE from the activity summaries (no date range)."""
     a = ModuleActivity
@@ -133,7 +142,7 @@ def _summary_facts(course: Course, learners: Any) -> Any:
     def sections_read(module: Module) -> Any:
         return sum(
             (
-                sa.case((a.read_keys.contains(f",{s.key},", autoescape=True), 1), else_=0)
+                sa.case((a.read_keys.like(_containing(f",{s.key},"), escape="\\"), 1), else_=0)
                 for s in module.sections
             ),
             sa.literal(0),
