@@ -68,8 +68,17 @@ class FirstAnswer(db.Model):
     """
 
     __tablename__ = "quiz_first_answers"
+    # Covers the question analysis: its groupings read the index alone, in order.
     __table_args__ = (
-        sa.Index("ix_quiz_first_answers_module_question", "module_key", "question_key"),
+        sa.Index(
+            "ix_quiz_first_answers_analysis",
+            "module_key",
+            "question_key",
+            "chosen",
+            "user_id",
+            "score",
+            "rest",
+        ),
     )
 
     attempt_id: so.Mapped[int] = so.mapped_column(
