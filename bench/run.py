@@ -330,7 +330,7 @@ def prepare(url: str, port: int, full: bool) -> Fixture:
 # ------------------------------------------------------------------ measuring
 
 
-def measure(page: Page, fx: Fixture, port: int) -> list[dict]:
+def measure(page: Page, fx: Fixture, port: int, clients: int = CLIENTS) -> list[dict]:
     """Drive one page; returns one result (two for booking: book and cancel)."""
     path = page.path.format(**fx.values)
     if page.special == "submit":
@@ -355,7 +355,7 @@ def measure(page: Page, fx: Fixture, port: int) -> list[dict]:
         return out
     sessions = {"learner": fx.learners, "trainer": [fx.trainer] * CLIENTS}.get(
         page.who, [Session()] * CLIENTS
-    )
+    )[:clients]
     works = [Work(s, [("GET", path, None)]) for s in sessions]
     samples, elapsed = loadgen.run(port, works, processes=2, warmup=WARMUP, duration=SECONDS)
     result = dict(loadgen.summarise(samples, elapsed), concurrency=len(works))
@@ -470,19 +470,20 @@ def run_one(db: str, n: int, tmp: Path, results: dict) -> None:
         server.wait(timeout=30)
         # The report pages reuse their figures for a minute (ELEARN_REPORT_CACHE_SECONDS), so
         # the figures above are mostly reuses. Measured again with the figures computed on
-        # every view, to show what the first view after a minute costs.
+        # every view, to show what the first view after a minute costs: for one trainer,
+        # and for four trainers at once.
         cold_port = free_port()
         server = start_gunicorn(
             dict(env, ELEARN_REPORT_CACHE_SECONDS="0"),
             cold_port,
             tmp / f"gunicorn_{db}_{n}_cold.log",
         )
-        for page in PAGES:
+        for page, clients in ((p, c) for p in PAGES for c in (1, CLIENTS)):
             if page.kind != "report":
                 continue
-            (result,) = measure(page, fx, cold_port)
+            (result,) = measure(page, fx, cold_port, clients)
             row = {
-                "page": page.name + " (computed on every view)",
+                "page": f"{page.name} (computed on every view, {clients} at once)",
                 "db": db,
                 "learners": n,
                 "kind": "report-uncached",

@@ -87,7 +87,7 @@ def evaluate(results: dict) -> list[dict]:
                         MAX_LEARNER_QUERIES,
                     )
                 )
-            if p.get("weight") is not None:
+            if p.get("weight") is not None and p.get("kind") != "report-uncached":
                 checks.append(
                     _check(
                         f"{p['page']}"
