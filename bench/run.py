@@ -439,6 +439,24 @@ def run_one(db: str, n: int, tmp: Path, results: dict) -> None:
     print(f"   seeded in {results['seed_s'][f'{db}/{n}']} s; starting gunicorn", flush=True)
     port = free_port()
     server = start_gunicorn(env, port, tmp / f"gunicorn_{db}_{n}.log")
+
+    def add(name: str, kind: str, path: str, result: dict, floor: float | None) -> None:
+        row = {
+            "page": name,
+            "db": db,
+            "learners": n,
+            "kind": kind,
+            "path": path,
+            **result,
+            "ratio_to_floor": round(result["rps"] / floor, 3) if floor else None,
+        }
+        results["pages"].append(row)
+        print(
+            f"   {name:<52} {row['rps']:>8} rps  p50 {row['p50_ms']} ms  "
+            f"p99 {row['p99_ms']} ms  q={row['queries']}  errors={row['errors']}",
+            flush=True,
+        )
+
     try:
         fx = prepare(url, port, full)
         floor = None
@@ -449,21 +467,7 @@ def run_one(db: str, n: int, tmp: Path, results: dict) -> None:
                 name = page.name + (f" ({result.pop('step')})" if "step" in result else "")
                 if page.kind == "floor":
                     floor = result["rps"]
-                row = {
-                    "page": name,
-                    "db": db,
-                    "learners": n,
-                    "kind": page.kind,
-                    "path": page.path.format(**fx.values),
-                    **result,
-                    "ratio_to_floor": round(result["rps"] / floor, 3) if floor else None,
-                }
-                results["pages"].append(row)
-                print(
-                    f"   {name:<52} {row['rps']:>8} rps  p50 {row['p50_ms']} ms  "
-                    f"p99 {row['p99_ms']} ms  q={row['queries']}  errors={row['errors']}",
-                    flush=True,
-                )
+                add(name, page.kind, page.path.format(**fx.values), result, floor)
         if full:
             results["worker_rss_mb"][db] = [peak_rss_mb(p) for p in worker_pids(server.pid)]
         server.terminate()
@@ -482,21 +486,8 @@ def run_one(db: str, n: int, tmp: Path, results: dict) -> None:
             if page.kind != "report":
                 continue
             (result,) = measure(page, fx, cold_port, clients)
-            row = {
-                "page": f"{page.name} (computed on every view, {clients} at once)",
-                "db": db,
-                "learners": n,
-                "kind": "report-uncached",
-                "path": page.path.format(**fx.values),
-                **result,
-                "ratio_to_floor": round(result["rps"] / floor, 3) if floor else None,
-            }
-            results["pages"].append(row)
-            print(
-                f"   {row['page']:<52} {row['rps']:>8} rps  p50 {row['p50_ms']} ms  "
-                f"p99 {row['p99_ms']} ms  q={row['queries']}  errors={row['errors']}",
-                flush=True,
-            )
+            name = f"{page.name} (computed on every view, {clients} at once)"
+            add(name, "report-uncached", page.path.format(**fx.values), result, floor)
     finally:
         server.terminate()
         server.wait(timeout=30)
