@@ -63,3 +63,55 @@ def test_constraints_hold_in_the_database(app, db, make_user):
     assert not _refused(
         db, "INSERT INTO user_roles (user_id, role) VALUES (:id, 'admin')", id=user.id
     )
+
+
+def test_the_activity_summaries_are_filled_from_the_records_already_there(tmp_path):
+    """Upgrading a database that has readings and attempts fills the reports' summaries."""
+    from datetime import UTC, datetime, timedelta
+
+    from elearn.accounts.models import User
+    from elearn.courses.services import get_course
+    from elearn.progress.models import SectionRead
+    from elearn.quizzes.models import QuizAttempt
+
+    url = fresh_database("backfill", tmp_path)
+    at = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    try:
+        app = create_app({"DATABASE_URL": url, "TESTING": True})
+        with app.app_context():
+            upgrade(revision="fa82419fe799")  # the revision before the summaries
+            module = get_course().modules[0]
+            question = module.quiz.questions[0]
+            scores = {q.key: 1.0 for q in module.quiz.questions}
+            with db.engine.begin() as conn:
+                uid = conn.execute(
+                    sa.insert(User.__table__).returning(User.__table__.c.id),
+                    {"email": "vanha@example.fi", "name": "Vanha", "session_nonce": "n",
+                     "language": "fi", "is_active": True, "created_at": at},
+                ).scalar_one()  # fmt: skip
+                conn.execute(
+                    sa.insert(SectionRead.__table__),
+                    {"user_id": uid, "module_key": module.key, "read_at": at,
+                     "section_key": module.sections[0].key, "content_hash": "x"},
+                )  # fmt: skip
+                for k, score in enumerate((40.0, 100.0)):
+                    conn.execute(
+                        sa.insert(QuizAttempt.__table__),
+                        {"user_id": uid, "module_key": module.key, "quiz_hash": "x",
+                         "status": "submitted", "layout": [], "score": score,
+                         "answers": {question.key: ["a"]}, "question_scores": scores,
+                         "passed": score == 100.0, "started_at": at + timedelta(hours=k),
+                         "submitted_at": at + timedelta(hours=k, minutes=5)},
+                    )  # fmt: skip
+            upgrade()
+            with db.engine.connect() as conn:
+                row = conn.execute(sa.text("SELECT * FROM module_activities")).mappings().one()
+                answers = conn.execute(sa.text("SELECT * FROM quiz_first_answers")).all()
+            assert row["user_id"] == uid and row["module_key"] == module.key
+            assert row["read_keys"] == f",{module.sections[0].key},"
+            assert (row["attempts"], row["best_score"], row["first_score"]) == (2, 100.0, 40.0)
+            assert row["attempts_to_pass"] == 2
+            assert len(answers) == len(module.quiz.questions)
+            db.engine.dispose()
+    finally:
+        drop_database(url)
