@@ -365,7 +365,7 @@ def overview(
     module_keys = [m.key for m in course.modules]
 
     # Each learner's figures per module, worked out once (materialised) and then grouped
-    # five ways. Group columns come from the indexed tables: joining the learners CTE
+    # seven ways. Group columns come from the indexed tables: joining the learners CTE
     # instead makes SQLite scan it once per row.
     people = (
         sa.select(User.id, User.cohort_id, Cohort.employment_model)
