@@ -277,25 +277,15 @@ def seed_learners(
             future[cohort.id].append([ids.slot, capacity, starts, 0])
             ids.slot += 1
     past_slot: dict[int, list] = {}  # cohort id -> [slot id, capacity, taken, ends_at]
+    run = _Run(
+        course, by_trigger, w, ids, rng, difficulty, password_hash, now, supervisors, future,
+        past_slot,
+    )  # fmt: skip
 
     for first in range(0, n, CHUNK):
         for i in range(first, min(n, first + CHUNK)):
             cohort = cohorts[i // per_cohort]
-            _learner(
-                i,
-                cohort,
-                course,
-                by_trigger,
-                w,
-                ids,
-                rng,
-                difficulty,
-                password_hash,
-                now,
-                supervisors,
-                future,
-                past_slot,
-            )
+            _learner(i, cohort, run)
         w.flush()
         on_progress(min(n, first + CHUNK) - first)
     w.flush()
@@ -343,22 +333,29 @@ def _slot_row(sid: int, supervisor: int, starts: datetime, capacity: int, rng) -
     }
 
 
-def _learner(
-    i,
-    cohort,
-    course,
-    by_trigger,
-    w,
-    ids,
-    rng,
-    difficulty,
-    password_hash,
-    now,
-    supervisors,
-    future,
-    past_slot,
-) -> None:
+@dataclass
+class _Run:
+    """What every generated learner draws on: the course, the writer, ids, random numbers,
+    and the discussion times handed out so far."""
+
+    course: Course
+    by_trigger: dict[str, Survey]
+    w: _Writer
+    ids: _Ids
+    rng: random.Random
+    difficulty: dict[tuple[str, str], float]
+    password_hash: str
+    now: datetime
+    supervisors: dict[int, int]  # cohort id -> supervisor id
+    future: dict[int, list[list]]  # cohort id -> [[slot id, capacity, starts_at, taken]]
+    past_slot: dict[int, list]  # cohort id -> [slot id, capacity, taken, ends_at]
+
+
+def _learner(i: int, cohort: Cohort, run: _Run) -> None:
     """All rows of one learner."""
+    course, by_trigger, w, ids, rng = run.course, run.by_trigger, run.w, run.ids, run.rng
+    difficulty, password_hash, now = run.difficulty, run.password_hash, run.now
+    supervisors, future, past_slot = run.supervisors, run.future, run.past_slot
     uid = ids.user
     ids.user += 1
     started = now - timedelta(days=rng.randint(30, 330), hours=rng.randint(0, 23))
