@@ -103,7 +103,15 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _, nonce = session_id.partition(":")
     if not user_id.isdigit() or not nonce:
         return None
-    user = db.session.get(User, int(user_id))
+    # One statement, the roles joined in (not a second select for them): every signed-in
+    # request makes it.
+    user = (
+        db.session.scalars(
+            sa.select(User).options(so.joinedload(User.role_rows)).where(User.id == int(user_id))
+        )
+        .unique()
+        .one_or_none()
+    )
     if user is None or not user.is_active or not secrets.compare_digest(user.session_nonce, nonce):
         return None
     return user
