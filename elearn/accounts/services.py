@@ -5,6 +5,7 @@ Functions take explicit arguments (including ``now``) and flush; the request han
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -98,17 +99,24 @@ def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
+@functools.cache
+def _session_user_statement() -> sa.Select:
+    # Every signed-in request runs it: built once, with the roles joined in (one statement,
+    # not a second one for the roles).
+    return (
+        sa.select(User)
+        .options(so.joinedload(User.role_rows))
+        .where(User.id == sa.bindparam("user_id"))
+    )
+
+
 def load_session_user(session_id: str) -> User | None:
     """Resolve a Flask-Login session identifier ``"<id>:<nonce>"`` to an active user."""
     user_id, _, nonce = session_id.partition(":")
     if not user_id.isdigit() or not nonce:
         return None
-    # One statement, the roles joined in (not a second select for them): every signed-in
-    # request makes it.
     user = (
-        db.session.scalars(
-            sa.select(User).options(so.joinedload(User.role_rows)).where(User.id == int(user_id))
-        )
+        db.session.scalars(_session_user_statement(), {"user_id": int(user_id)})
         .unique()
         .one_or_none()
     )

@@ -20,7 +20,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_translations,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
@@ -282,6 +288,23 @@ def format_local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return text
 
 
+def _translations() -> Any:
+    """The catalogue of the language in use, looked up once per request and language.
+
+    Templates translate a few dozen strings per page; Flask-Babel's own lookup (its context,
+    the locale's identifier, its cache) took as long as the rest of a small page's rendering.
+    ``force_locale`` (mails in the recipient's language) swaps the locale object, which
+    makes a new look-up here.
+    """
+    locale = get_locale()
+    if locale is None:  # outside a request or app context
+        return get_translations()
+    cached = g.get("_elearn_translations")
+    if cached is None or cached[0] is not locale:
+        cached = g._elearn_translations = (locale, get_translations())
+    return cached[1]
+
+
 def init_app(app: Flask) -> None:
     """Register headers, error handlers and template helpers on ``app``."""
     login_manager.login_view = "auth.login"
@@ -306,6 +329,13 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale()),
         }
 
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["local_datetime"] = format_local_datetime
     app.jinja_env.filters["local_date"] = lambda v: format_date(v) if isinstance(v, date) else ""
     app.jinja_env.filters["local_date_of_instant"] = lambda v: format_date(to_local(v)) if v else ""

@@ -123,3 +123,19 @@ def test_form_errors_are_localized(client):
     client.post_form("/language", {"language": "sv"})
     swedish = client.post_form("/login", {"email": "", "password": ""}).get_data(as_text=True)
     assert "Det här fältet är obligatoriskt" in swedish
+
+
+def test_templates_follow_a_language_forced_within_the_request(app):
+    # Templates look the catalogue up once per request; a mail rendered in its recipient's
+    # language (force_locale) must still get that language, and the page its own after it.
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = '{{ _("Skip to content") }}'
+    with app.test_request_context("/"):
+        assert render_template_string(page) == "Siirry sisältöön"
+        with force_locale("sv"):
+            assert render_template_string(page) == "Hoppa till innehållet"
+        with force_locale("en"):
+            assert render_template_string(page) == "Skip to content"
+        assert render_template_string(page) == "Siirry sisältöön"
