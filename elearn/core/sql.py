@@ -6,6 +6,7 @@ spell differently; they are compiled per dialect here and nowhere else.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -83,11 +84,17 @@ def insert_or_lock(bind: Any, table: sa.Table, values: dict[str, Any], keys: lis
     On PostgreSQL the lock makes a concurrent transaction that wants the same row wait, so
     whatever it computes next sees this one's committed changes; SQLite serialises writers.
     """
-    dialect = dialect_of(bind)
+    bind.execute(_insert_or_lock_statement(dialect_of(bind), table, tuple(keys)), values)
+
+
+@functools.cache
+def _insert_or_lock_statement(dialect: str, table: sa.Table, keys: tuple[str, ...]) -> Any:
+    # Built once per table: the values come as parameters (a learner's every reading and
+    # submission makes one).
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).values(**values)
-    bind.execute(
-        stmt.on_conflict_do_update(index_elements=keys, set_={keys[0]: stmt.excluded[keys[0]]})
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys), set_={keys[0]: stmt.excluded[keys[0]]}
     )
 
 

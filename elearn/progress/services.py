@@ -318,9 +318,18 @@ def record_activity(user_id: int, module_key: str) -> None:
         {"user_id": user_id, "module_key": module_key, "read_keys": ",", "attempts": 0},
         ["user_id", "module_key"],
     )
-    db.session.execute(
+    db.session.execute(_record_statement(), {"row_user": user_id, "row_module": module_key})
+
+
+@functools.cache
+def _record_statement() -> sa.Update:
+    # Built once (it has ten subqueries): every reading and submission runs it.
+    return (
         sa.update(ModuleActivity)
-        .where(ModuleActivity.user_id == user_id, ModuleActivity.module_key == module_key)
+        .where(
+            ModuleActivity.user_id == sa.bindparam("row_user"),
+            ModuleActivity.module_key == sa.bindparam("row_module"),
+        )
         .values(**_activity_columns())
         .execution_options(synchronize_session=False)
     )
