@@ -110,8 +110,9 @@ def mark_read(module_key: str, section_key: str) -> Any:
     """Mark a section read and go on to the next one (or back to the module)."""
     found, sec = _section_or_404(module_key, section_key)
     if FlaskForm().validate_on_submit():
+        user_id = current_user.id  # read before the commit below expires the loaded person
         write_transaction(db.session)  # two tabs: the second waits its turn on SQLite
-        mark_section_read(current_user.id, found, sec, now=utcnow())
+        mark_section_read(user_id, found, sec, now=utcnow())
         db.session.commit()
         flash(_("Marked as read."), "success")
     index = found.sections.index(sec)

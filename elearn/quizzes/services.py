@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from elearn.content.model import Module, Quiz
 from elearn.content.question_types import QUESTION_TYPES
@@ -199,22 +200,25 @@ def submit(
     result = grade(quiz, clean)
     # The conditional update is what makes a double submit record one attempt: only the
     # request that still finds the attempt open changes it.
+    values = {
+        "status": AttemptStatus.SUBMITTED.value,
+        "answers": clean,
+        "question_scores": result.question_scores,
+        "score": result.score,
+        "passed": result.passed,
+        "submitted_at": now,
+    }
     updated = db.session.execute(
         sa.update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.OPEN.value)
-        .values(
-            status=AttemptStatus.SUBMITTED.value,
-            answers=clean,
-            question_scores=result.question_scores,
-            score=result.score,
-            passed=result.passed,
-            submitted_at=now,
-        )
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
-    db.session.refresh(attempt)
     if updated.rowcount != 1:
+        db.session.refresh(attempt)  # what the request that got there first recorded
         raise AlreadySubmitted(attempt)
+    for key, value in values.items():  # the row now holds exactly these: no need to re-read
+        so.attributes.set_committed_value(attempt, key, value)
     _record_if_first(attempt)
     record_activity(user_id, module.key)
     return attempt

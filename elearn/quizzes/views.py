@@ -74,11 +74,12 @@ def submit(module_key: str) -> Any:
     if attempt_id is None:
         abort(400)
     answers = {q.key: request.form.getlist(f"q-{q.key}")[:20] for q in module.quiz.questions}
+    user_id = current_user.id  # read before the commit below expires the loaded person
     try:
         # Serialise with other writers from the start: on SQLite a read transaction that later
         # writes fails with "database is locked" when another request writes at the same time.
         write_transaction(db.session)
-        attempt = quizzes.submit(attempt_id, current_user.id, module, answers, now=utcnow())
+        attempt = quizzes.submit(attempt_id, user_id, module, answers, now=utcnow())
     except quizzes.AttemptNotFound:
         abort(404)
     except quizzes.AlreadySubmitted as done:
@@ -98,7 +99,7 @@ def submit(module_key: str) -> Any:
         return redirect(url_for("quizzes.quiz", module_key=module.key))
     except quizzes.IncompleteAnswers as incomplete:
         db.session.rollback()
-        attempt = quizzes.get_attempt(attempt_id, current_user.id, module.key)
+        attempt = quizzes.get_attempt(attempt_id, user_id, module.key)
         return _render_quiz(module, attempt, answers, incomplete.missing, status=422)
     db.session.commit()
     return redirect(url_for("quizzes.result", module_key=module.key, attempt_id=attempt.id))
