@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from elearn import config as config_module
-from elearn.core.db import configure_sqlite
+from elearn.core.db import configure_sqlite, keep_prepared_statements
 from elearn.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+    keep_prepared_statements(app, db)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

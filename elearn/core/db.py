@@ -95,3 +95,41 @@ def write_transaction(session: Any) -> None:
     """
     session.commit()
     session.connection(execution_options={"sqlite_immediate": True})
+
+
+def keep_prepared_statements(app: Any, db: Any) -> None:
+    """End a request that only read with COMMIT instead of ROLLBACK, on PostgreSQL.
+
+    psycopg prepares a statement the fifth time a connection runs it, so the server skips
+    parsing and planning it again, but forgets every prepared statement at each ROLLBACK.
+    The session ends every request's transaction with a ROLLBACK, so the statements every
+    page runs (the signed-in person, their progress) were planned afresh on each request.
+    For a transaction that ran only SELECT statements, COMMIT ends it with the same effect.
+    Anything else (a write, a savepoint, a statement not starting with SELECT, pending ORM
+    changes, an error) still ends with ROLLBACK.
+    """
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "begin")
+    def _new_transaction(connection: Any) -> None:
+        connection.info.pop("elearn_wrote", None)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:6].upper() != "SELECT":
+            connection.info["elearn_wrote"] = True
+
+    @app.teardown_appcontext
+    def _end_reads_with_commit(exc: BaseException | None) -> None:
+        # Registered after Flask-SQLAlchemy's teardown, so it runs before the session is
+        # removed (teardown functions run in reverse order).
+        if exc is not None or not db.session.registry.has():
+            return
+        session = db.session.registry()
+        if session.get_transaction() is None or session.new or session.dirty or session.deleted:
+            return
+        if not session.connection().info.get("elearn_wrote"):
+            session.commit()

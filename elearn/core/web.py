@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -288,21 +289,31 @@ def format_local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return text
 
 
-def _translations() -> Any:
-    """The catalogue of the language in use, looked up once per request and language.
+def _catalogue(context: Any) -> Any:
+    # The catalogue the context processor put in this template's context, looked up once
+    # per rendering; a template rendered without it (an imported macro's module) looks it up.
+    found = context.get("_catalogue")
+    return found if found is not None else get_translations()
 
-    Templates translate a few dozen strings per page; Flask-Babel's own lookup (its context,
-    the locale's identifier, its cache) took as long as the rest of a small page's rendering.
-    ``force_locale`` (mails in the recipient's language) swaps the locale object, which
-    makes a new look-up here.
-    """
-    locale = get_locale()
-    if locale is None:  # outside a request or app context
-        return get_translations()
-    cached = g.get("_elearn_translations")
-    if cached is None or cached[0] is not locale:
-        cached = g._elearn_translations = (locale, get_translations())
-    return cached[1]
+
+@pass_context
+def _gettext(context: Any, message: str) -> str:
+    return _catalogue(context).ugettext(message)
+
+
+@pass_context
+def _ngettext(context: Any, singular: str, plural: str, n: int) -> str:
+    return _catalogue(context).ungettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(context: Any, message_context: str, message: str) -> str:
+    return _catalogue(context).upgettext(message_context, message)
+
+
+@pass_context
+def _npgettext(context: Any, message_context: str, singular: str, plural: str, n: int) -> str:
+    return _catalogue(context).unpgettext(message_context, singular, plural, n)
 
 
 def init_app(app: Flask) -> None:
@@ -327,13 +338,19 @@ def init_app(app: Flask) -> None:
             "EMPLOYMENT_MODEL_LABELS": EMPLOYMENT_MODEL_LABELS,
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "current_locale": str(get_locale()),
+            "_catalogue": get_translations(),
         }
 
+    # Templates translate a few dozen strings per page. Flask-Babel's callables look the
+    # catalogue up for each (its context, the locale's identifier, its cache), which took
+    # as long as the rest of a small page's rendering; these take it from the template's
+    # context, where ``_template_globals`` puts it once per rendering (inside
+    # ``force_locale``, as for mails, that is the forced language's).
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        gettext=_gettext,
+        ngettext=_ngettext,
+        pgettext=_pgettext,
+        npgettext=_npgettext,
         newstyle=True,
     )
     app.jinja_env.filters["local_datetime"] = format_local_datetime

@@ -99,7 +99,6 @@ def section(module_key: str, section_key: str) -> Any:
         next=found.sections[index + 1] if index + 1 < len(found.sections) else None,
         is_read=sec.key in progress.read,
         progress=progress,
-        form=FlaskForm(),
         lang=_language(),
     )
 
