@@ -14,10 +14,10 @@ from elearn.content.model import Module, Section
 from elearn.core.db import write_transaction
 from elearn.core.time import utcnow
 from elearn.courses import bp
-from elearn.courses.services import find, get_course, learner_progress
+from elearn.courses.services import content_fragment, find, get_course, learner_progress
 from elearn.discussions import services as discussions
 from elearn.extensions import db
-from elearn.progress.services import mark_section_read
+from elearn.progress.services import mark_section_read, section_is_read
 
 
 def _language() -> str:
@@ -90,16 +90,20 @@ def section(module_key: str, section_key: str) -> Any:
     """One section with previous/next navigation and the "mark as read" button."""
     found, sec = _section_or_404(module_key, section_key)
     index = found.sections.index(sec)
-    progress = learner_progress(current_user.id).for_module(found.key)
+    lang = _language()
+    parts = {
+        "module": found,
+        "section": sec,
+        "previous": found.sections[index - 1] if index > 0 else None,
+        "next": found.sections[index + 1] if index + 1 < len(found.sections) else None,
+        "lang": lang,
+    }
     return render_template(
         "courses/section.html",
-        module=found,
-        section=sec,
-        previous=found.sections[index - 1] if index > 0 else None,
-        next=found.sections[index + 1] if index + 1 < len(found.sections) else None,
-        is_read=sec.key in progress.read,
-        progress=progress,
-        lang=_language(),
+        head=content_fragment("courses/_section_head.html", found.key, sec.key, **parts),
+        pager=content_fragment("courses/_section_pager.html", found.key, sec.key, **parts),
+        is_read=section_is_read(current_user.id, found.key, sec.key),
+        **parts,
     )
 
 

@@ -225,17 +225,30 @@ def course_progress(
     return progress_for_learners(course, [user_id], rules=rules)[user_id]
 
 
+@functools.cache
+def _read_statement() -> sa.Select:
+    return sa.select(SectionRead.id).where(
+        SectionRead.user_id == sa.bindparam("user_id"),
+        SectionRead.module_key == sa.bindparam("module_key"),
+        SectionRead.section_key == sa.bindparam("section_key"),
+    )
+
+
+def section_is_read(user_id: int, module_key: str, section_key: str) -> bool:
+    """Whether the learner has marked this section read (one look-up in the unique index)."""
+    found = db.session.scalar(
+        _read_statement(),
+        {"user_id": user_id, "module_key": module_key, "section_key": section_key},
+    )
+    return found is not None
+
+
 def mark_section_read(user_id: int, module: Module, section: Section, *, now: datetime) -> bool:
     """Record that a learner has read a section; True when this was new.
 
     Idempotent: a double click, a second tab or a retried request records nothing more.
     """
-    exists = sa.select(SectionRead.id).where(
-        SectionRead.user_id == user_id,
-        SectionRead.module_key == module.key,
-        SectionRead.section_key == section.key,
-    )
-    if db.session.scalar(exists) is not None:
+    if section_is_read(user_id, module.key, section.key):
         return False
     try:
         with db.session.begin_nested():

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from elearn.courses.services import get_course
 from elearn.progress.models import SectionRead
+from tests.conftest import CSRF_RE, PASSWORD
 
 
 def first_module(app):
@@ -54,6 +55,41 @@ def test_section_page_navigation_and_video(app, client, make_user, login_as):
     assert 'rel="prev"' in html and 'rel="next"' in html
     first = client.get(f"/modules/{module.key}/{module.sections[0].key}").get_data(as_text=True)
     assert 'rel="prev"' not in first
+
+
+def test_section_text_is_shared_but_the_form_token_is_each_persons_own(app, client, make_user):
+    # The section's text and navigation are rendered once per language and shared; the
+    # "mark as read" form must still carry the token of the person viewing the page.
+    module = first_module(app)
+    url = f"/modules/{module.key}/{module.sections[1].key}"
+    pages = []
+    for n in range(2):
+        browser = app.test_client()
+        make_user(email=f"lukija{n}@example.fi")
+        browser.post_form("/login", {"email": f"lukija{n}@example.fi", "password": PASSWORD})
+        html = browser.get(url).get_data(as_text=True)
+        assert "Merkitse luetuksi" in html
+        form = html.split('<div class="mark-read">')[1]
+        pages.append((html.split('<div class="mark-read">')[0], CSRF_RE.search(form).group(1)))
+        assert browser.post_form(url + "/read").status_code == 302  # the token is accepted
+    (head_a, token_a), (head_b, token_b) = pages
+    assert token_a != token_b
+    # The shared part is the same for both, and holds no token at all.
+    shared = head_a.split('<main id="main" tabindex="-1">')[1]
+    assert shared == head_b.split('<main id="main" tabindex="-1">')[1]
+    assert "csrf_token" not in shared and module.sections[1].text("fi")[0].title in shared
+
+
+def test_section_text_follows_the_language(app, client, make_user, login_as):
+    module = first_module(app)
+    url = f"/modules/{module.key}/{module.sections[1].key}"
+    login_as(make_user())
+    assert "Osio 2/" in client.get(url).get_data(as_text=True)
+    client.post_form("/language", {"language": "en", "next": url})
+    english = client.get(url).get_data(as_text=True)
+    assert "Section 2 of" in english and module.sections[1].text("en")[0].title in english
+    client.post_form("/language", {"language": "sv", "next": url})
+    assert "har ännu inte översatts" in client.get(url).get_data(as_text=True)
 
 
 def test_mark_read_is_idempotent_and_moves_on(app, client, make_user, login_as, db):
