@@ -32,10 +32,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from elearn.accounts.models import EmploymentModel, Role
+from elearn.core.fragments import shared_fragment
 from elearn.core.time import is_ambiguous, local_zone, to_local, utcnow
 from elearn.extensions import db, login_manager
 
@@ -316,6 +318,31 @@ def _npgettext(context: Any, message_context: str, singular: str, plural: str, n
     return _catalogue(context).unpgettext(message_context, singular, plural, n)
 
 
+# The pages the main navigation links to (templates/_main_nav_links.html); every report
+# page marks "Reports" (or "Learners") as the current one.
+NAV_PAGES = frozenset(
+    {
+        "main.home",
+        "courses.overview",
+        "discussions.index",
+        "feedback.index",
+        "admin.invite",
+        "admin.cohorts",
+        "admin.users",
+        "auth.profile",
+    }
+)
+
+
+def main_nav_links() -> Markup:
+    """The signed-in person's navigation links, shared by everyone with the same roles."""
+    endpoint = request.endpoint or ""
+    current = "reports" if endpoint.startswith("reports.") else endpoint
+    current = current if current in NAV_PAGES or current == "reports" else ""
+    roles = frozenset(current_user.roles)
+    return shared_fragment("_main_nav_links.html", current, roles, current=current, roles=roles)
+
+
 def init_app(app: Flask) -> None:
     """Register headers, error handlers and template helpers on ``app``."""
     login_manager.login_view = "auth.login"
@@ -339,6 +366,7 @@ def init_app(app: Flask) -> None:
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "current_locale": str(get_locale()),
             "_catalogue": get_translations(),
+            "main_nav_links": main_nav_links,
         }
 
     # Templates translate a few dozen strings per page. Flask-Babel's callables look the

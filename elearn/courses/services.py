@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
-from flask_babel import get_locale
-from markupsafe import Markup
+from flask import Flask, current_app
 
 from elearn.content.loader import DEFAULT_CONTENT_DIR, load_course
 from elearn.content.model import Course, Module, Section
 from elearn.progress.services import CompletionRules, CourseProgress, progress_for_learners
 
 EXTENSION_KEY = "elearn.course"
-FRAGMENTS_KEY = "elearn.course_fragments"
 
 
 def init_app(app: Flask) -> None:
@@ -50,20 +47,3 @@ def learner_progress(user_id: int) -> CourseProgress:
 def cohort_progress(user_ids: list[int]) -> dict[int, CourseProgress]:
     """Progress of many learners (for trainers' views) in a fixed number of queries."""
     return progress_for_learners(get_course(), user_ids, rules=completion_rules())
-
-
-def content_fragment(template: str, *keys: str, **context: object) -> Markup:
-    """A part of a page made only of course content, rendered once per language.
-
-    The content is loaded at start-up and does not change while the app runs, so such a
-    part (a section's text and navigation) is the same for everyone reading it in the same
-    language. ``keys`` name the content it shows (module and section keys); the template
-    must show nothing about the person or the request beyond the language.
-    """
-    cache = current_app.extensions.setdefault(FRAGMENTS_KEY, {})
-    key = (template, keys, str(get_locale()), request.script_root)
-    found = cache.get(key)
-    if found is None:
-        # A rendered template: its output is already escaped HTML.
-        found = cache[key] = Markup(render_template(template, **context))  # noqa: S704
-    return found

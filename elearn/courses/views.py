@@ -12,9 +12,10 @@ from flask_wtf import FlaskForm
 
 from elearn.content.model import Module, Section
 from elearn.core.db import write_transaction
+from elearn.core.fragments import shared_fragment
 from elearn.core.time import utcnow
 from elearn.courses import bp
-from elearn.courses.services import content_fragment, find, get_course, learner_progress
+from elearn.courses.services import find, get_course, learner_progress
 from elearn.discussions import services as discussions
 from elearn.extensions import db
 from elearn.progress.services import mark_section_read, section_is_read
@@ -44,8 +45,13 @@ def overview() -> Any:
     """The six modules with progress, estimated time and what to do next."""
     course = get_course()
     progress = learner_progress(current_user.id)
+    lang = _language()
+    heads = {
+        m.key: shared_fragment("courses/_card_head.html", m.key, module=m, lang=lang)
+        for m in course.modules
+    }
     return render_template(
-        "courses/overview.html", course=course, progress=progress, lang=_language()
+        "courses/overview.html", course=course, progress=progress, card_heads=heads, lang=lang
     )
 
 
@@ -100,8 +106,8 @@ def section(module_key: str, section_key: str) -> Any:
     }
     return render_template(
         "courses/section.html",
-        head=content_fragment("courses/_section_head.html", found.key, sec.key, **parts),
-        pager=content_fragment("courses/_section_pager.html", found.key, sec.key, **parts),
+        head=shared_fragment("courses/_section_head.html", found.key, sec.key, **parts),
+        pager=shared_fragment("courses/_section_pager.html", found.key, sec.key, **parts),
         is_read=section_is_read(current_user.id, found.key, sec.key),
         **parts,
     )

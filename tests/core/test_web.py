@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from elearn.accounts.models import Role
+from tests.conftest import CSRF_RE, PASSWORD
 
 
 def test_security_headers(client):
@@ -139,3 +140,35 @@ def test_templates_follow_a_language_forced_within_the_request(app):
         with force_locale("en"):
             assert render_template_string(page) == "Skip to content"
         assert render_template_string(page) == "Siirry sisältöön"
+
+
+def test_main_navigation_follows_each_persons_roles_and_page(app, client, make_user, login_as):
+    # The links are rendered once per set of roles and page, and shared: each person must
+    # still see exactly their own, with the page they are on marked.
+    def nav(browser, url):
+        html = browser.get(url).get_data(as_text=True)
+        links = html.split('<nav class="main-nav"')[1].split("</nav>")[0]
+        return CSRF_RE.sub("", links)  # the log-out form's token is signed with the time
+
+    login_as(make_user())
+    learner = nav(client, "/modules/")
+    assert '<a href="/modules/" aria-current="page">' in learner
+    assert '<a href="/profile" >' in learner
+    assert "/reports/" not in learner and "/admin/" not in learner
+    assert '<a href="/profile" aria-current="page">' in nav(client, "/profile")
+
+    people = {}
+    for role in (Role.TRAINER, Role.SUPERVISOR, Role.ADMIN):
+        browser = app.test_client()
+        make_user(role, email=f"nav-{role.value}@example.fi")
+        browser.post_form("/login", {"email": f"nav-{role.value}@example.fi", "password": PASSWORD})
+        people[role] = browser
+    trainer = nav(people[Role.TRAINER], "/reports/")
+    assert '<a href="/reports/" aria-current="page">' in trainer
+    assert "/admin/users" not in trainer
+    supervisor = nav(people[Role.SUPERVISOR], "/reports/learners")
+    assert '<a href="/reports/learners" aria-current="page">' in supervisor
+    assert '<a href="/reports/"' not in supervisor
+    assert '<a href="/admin/users" aria-current="page">' in nav(people[Role.ADMIN], "/admin/users")
+    # The learner's own view is unchanged by what the others were shown.
+    assert nav(client, "/modules/") == learner
