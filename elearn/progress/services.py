@@ -318,12 +318,15 @@ def _activity_columns() -> dict[str, Any]:
     }
 
 
-def record_activity(user_id: int, module_key: str) -> None:
+def record_activity(user_id: int, module_key: str) -> int:
     """Bring the learner's activity summary for a module up to date (two statements).
 
     Called in the same transaction as every change to their section reads or submitted
     attempts. The row is locked before it is recomputed, so two tabs changing the same
     module at once cannot leave it with only one of the changes.
+
+    Returns:
+        The learner's number of submitted attempts at the module's quiz, as recomputed.
     """
     insert_or_lock(
         db.session,
@@ -331,7 +334,9 @@ def record_activity(user_id: int, module_key: str) -> None:
         {"user_id": user_id, "module_key": module_key, "read_keys": ",", "attempts": 0},
         ["user_id", "module_key"],
     )
-    db.session.execute(_record_statement(), {"row_user": user_id, "row_module": module_key})
+    return db.session.execute(
+        _record_statement(), {"row_user": user_id, "row_module": module_key}
+    ).scalar_one()
 
 
 @functools.cache
@@ -344,6 +349,7 @@ def _record_statement() -> sa.Update:
             ModuleActivity.module_key == sa.bindparam("row_module"),
         )
         .values(**_activity_columns())
+        .returning(ModuleActivity.attempts)
         .execution_options(synchronize_session=False)
     )
 

@@ -219,8 +219,8 @@ def submit(
         raise AlreadySubmitted(attempt)
     for key, value in values.items():  # the row now holds exactly these: no need to re-read
         so.attributes.set_committed_value(attempt, key, value)
-    _record_if_first(attempt)
-    record_activity(user_id, module.key)
+    if record_activity(user_id, module.key) == 1:  # the learner's first submitted attempt
+        _record_first_answers(attempt)
     return attempt
 
 
@@ -249,20 +249,8 @@ def first_answer_rows(
     ]
 
 
-def _record_if_first(attempt: QuizAttempt) -> None:
-    """Keep the answers of the learner's first submitted attempt at this quiz as rows."""
-    first = db.session.scalar(
-        sa.select(QuizAttempt.id)
-        .where(
-            QuizAttempt.user_id == attempt.user_id,
-            QuizAttempt.module_key == attempt.module_key,
-            QuizAttempt.status == AttemptStatus.SUBMITTED.value,
-        )
-        .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
-        .limit(1)
-    )
-    if first != attempt.id:
-        return
+def _record_first_answers(attempt: QuizAttempt) -> None:
+    """Keep the answers of the learner's first submitted attempt at a quiz as rows."""
     rows = first_answer_rows(
         attempt.id,
         attempt.user_id,
