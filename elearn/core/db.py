@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 from elearn.core.sql import SQLiteMedian
+
+log = logging.getLogger("elearn")
 
 # Stable constraint names, so migrations can refer to them on every database.
 NAMING_CONVENTION = {
@@ -129,7 +132,15 @@ def keep_prepared_statements(app: Any, db: Any) -> None:
         if exc is not None or not db.session.registry.has():
             return
         session = db.session.registry()
-        if session.get_transaction() is None or session.new or session.dirty or session.deleted:
+        transaction = session.get_transaction()
+        if transaction is None or not transaction.is_active:
+            return  # nothing begun, or a failed flush that only a rollback can end
+        if session.new or session.dirty or session.deleted:
             return
-        if not session.connection().info.get("elearn_wrote"):
-            session.commit()
+        try:
+            if not session.connection().info.get("elearn_wrote"):
+                session.commit()
+        except sa.exc.SQLAlchemyError:
+            # The response is made already; the session's removal rolls back, as it would
+            # without this.
+            log.warning("ending a read-only transaction with COMMIT failed", exc_info=True)

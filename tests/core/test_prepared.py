@@ -36,6 +36,16 @@ def real_app(app, db):
         _db.session.add(Cohort(name="Ei tallennettu", employment_model="own_service"))
         return "pending"
 
+    def failed_flush_caught():
+        _db.session.add(Cohort(name="Kaksoisnimi", employment_model="own_service"))
+        _db.session.add(Cohort(name="Kaksoisnimi", employment_model="own_service"))
+        try:
+            _db.session.flush()
+        except sa.exc.IntegrityError:
+            return "caught"  # and no rollback: the session's transaction is unusable
+        return "flushed"
+
+    real.add_url_rule("/x-test/failed-flush", view_func=failed_flush_caught)
     real.add_url_rule("/x-test/write", view_func=write_without_commit)
     real.add_url_rule("/x-test/pending", view_func=pending_without_commit)
     test_session = db.session
@@ -44,7 +54,9 @@ def real_app(app, db):
         yield real
     finally:
         with real.app_context():
-            _db.session.execute(sa.delete(Cohort).where(Cohort.name == "Ei tallennettu"))
+            _db.session.execute(
+                sa.delete(Cohort).where(Cohort.name.in_(["Ei tallennettu", "Kaksoisnimi"]))
+            )
             _db.session.commit()
             _db.session.remove()
             _db.engine.dispose()
@@ -71,5 +83,18 @@ def test_a_request_that_did_not_commit_its_changes_leaves_nothing(real_app, path
     with real_app.app_context():
         left = _db.session.scalar(
             sa.select(sa.func.count()).select_from(Cohort).where(Cohort.name == "Ei tallennettu")
+        )
+    assert left == 0
+
+
+def test_a_request_left_with_a_failed_flush_still_answers(real_app):
+    # Its transaction can only be rolled back: the end of the request must not try more.
+    client = real_app.test_client()
+    response = client.get("/x-test/failed-flush")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "caught"
+    assert client.get("/healthz").status_code == 200
+    with real_app.app_context():
+        left = _db.session.scalar(
+            sa.select(sa.func.count()).select_from(Cohort).where(Cohort.name == "Kaksoisnimi")
         )
     assert left == 0
