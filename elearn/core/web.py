@@ -31,7 +31,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -291,31 +291,57 @@ def format_local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return text
 
 
-def _catalogue(context: Any) -> Any:
-    # The catalogue the context processor put in this template's context, looked up once
-    # per rendering; a template rendered without it (an imported macro's module) looks it up.
-    found = context.get("_catalogue")
-    return found if found is not None else get_translations()
+def _translations() -> Any:
+    """The catalogue of the language in use, looked up once per request and language.
+
+    ``force_locale`` (a mail in its recipient's language) puts another locale object in
+    place, which makes a new look-up here.
+    """
+    locale = get_locale()
+    if locale is None:  # outside a request or app context
+        return get_translations()
+    cached = g.get("_elearn_translations")
+    if cached is None or cached[0] is not locale:
+        cached = g._elearn_translations = (locale, get_translations())
+    return cached[1]
 
 
-@pass_context
-def _gettext(context: Any, message: str) -> str:
-    return _catalogue(context).ugettext(message)
+# Templates translate a few dozen strings per page. Jinja's own newstyle callables take the
+# template context, and inside a block or loop that makes it derive a new context for each
+# call, twice for ``_``; Flask-Babel's look the catalogue up for each string. These take
+# only the evaluation context (for autoescaping) and the catalogue of ``_translations``,
+# and otherwise do what Jinja's do: the result is always a format string, and in HTML the
+# translation is markup (our own catalogue) while the values put into it are escaped.
 
 
-@pass_context
-def _ngettext(context: Any, singular: str, plural: str, n: int) -> str:
-    return _catalogue(context).ungettext(singular, plural, n)
+@pass_eval_context
+def _gettext(eval_ctx: Any, message: str, **variables: Any) -> str:
+    text = _translations().ugettext(message)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
 
 
-@pass_context
-def _pgettext(context: Any, message_context: str, message: str) -> str:
-    return _catalogue(context).upgettext(message_context, message)
+@pass_eval_context
+def _ngettext(eval_ctx: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    text = _translations().ungettext(singular, plural, num)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
 
 
-@pass_context
-def _npgettext(context: Any, message_context: str, singular: str, plural: str, n: int) -> str:
-    return _catalogue(context).unpgettext(message_context, singular, plural, n)
+@pass_eval_context
+def _pgettext(eval_ctx: Any, context: str, message: str, **variables: Any) -> str:
+    variables.setdefault("context", context)
+    text = _translations().upgettext(context, message)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+
+
+@pass_eval_context
+def _npgettext(
+    eval_ctx: Any, context: str, singular: str, plural: str, num: int, **variables: Any
+) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    text = _translations().unpgettext(context, singular, plural, num)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
 
 
 # The pages the main navigation links to (templates/_main_nav_links.html); every report
@@ -365,21 +391,11 @@ def init_app(app: Flask) -> None:
             "EMPLOYMENT_MODEL_LABELS": EMPLOYMENT_MODEL_LABELS,
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "current_locale": str(get_locale()),
-            "_catalogue": get_translations(),
             "main_nav_links": main_nav_links,
         }
 
-    # Templates translate a few dozen strings per page. Flask-Babel's callables look the
-    # catalogue up for each (its context, the locale's identifier, its cache), which took
-    # as long as the rest of a small page's rendering; these take it from the template's
-    # context, where ``_template_globals`` puts it once per rendering (inside
-    # ``force_locale``, as for mails, that is the forced language's).
-    app.jinja_env.install_gettext_callables(
-        gettext=_gettext,
-        ngettext=_ngettext,
-        pgettext=_pgettext,
-        npgettext=_npgettext,
-        newstyle=True,
+    app.jinja_env.globals.update(
+        _=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext
     )
     app.jinja_env.filters["local_datetime"] = format_local_datetime
     app.jinja_env.filters["local_date"] = lambda v: format_date(v) if isinstance(v, date) else ""

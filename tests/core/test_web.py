@@ -172,3 +172,15 @@ def test_main_navigation_follows_each_persons_roles_and_page(app, client, make_u
     assert '<a href="/admin/users" aria-current="page">' in nav(people[Role.ADMIN], "/admin/users")
     # The learner's own view is unchanged by what the others were shown.
     assert nav(client, "/modules/") == learner
+
+
+def test_template_translations_escape_the_values_put_into_them(app):
+    from flask import render_template_string
+
+    page = '{{ _("Module %(number)s: %(title)s", number=2, title=title) }} {{ _("100 %%") }}'
+    with app.test_request_context("/"):
+        html = render_template_string(page, title="<b>Työnantajamalli</b>")
+        assert html == "Opintojakso 2: &lt;b&gt;Työnantajamalli&lt;/b&gt; 100 %"
+        # Without autoescaping (not an HTML template) the text is left as it is.
+        plain = app.jinja_env.from_string("{% autoescape false %}" + page + "{% endautoescape %}")
+        assert plain.render(title="<b>T</b>") == "Opintojakso 2: <b>T</b> 100 %"
