@@ -310,28 +310,30 @@ def _translations() -> Any:
 # template context, and inside a block or loop that makes it derive a new context for each
 # call, twice for ``_``; Flask-Babel's look the catalogue up for each string. These take
 # only the evaluation context (for autoescaping) and the catalogue of ``_translations``,
-# and otherwise do what Jinja's do: the result is always a format string, and in HTML the
-# translation is markup (our own catalogue) while the values put into it are escaped.
+# and otherwise do what Jinja's do: the result is always a format string.
+
+
+def _formatted(eval_ctx: Any, text: str, variables: dict[str, Any]) -> str:
+    # In HTML the translation is markup (our own catalogue); the values put into it are
+    # escaped by Markup's formatting.
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
 
 
 @pass_eval_context
 def _gettext(eval_ctx: Any, message: str, **variables: Any) -> str:
-    text = _translations().ugettext(message)
-    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+    return _formatted(eval_ctx, _translations().ugettext(message), variables)
 
 
 @pass_eval_context
 def _ngettext(eval_ctx: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
     variables.setdefault("num", num)
-    text = _translations().ungettext(singular, plural, num)
-    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+    return _formatted(eval_ctx, _translations().ungettext(singular, plural, num), variables)
 
 
 @pass_eval_context
 def _pgettext(eval_ctx: Any, context: str, message: str, **variables: Any) -> str:
     variables.setdefault("context", context)
-    text = _translations().upgettext(context, message)
-    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+    return _formatted(eval_ctx, _translations().upgettext(context, message), variables)
 
 
 @pass_eval_context
@@ -341,7 +343,7 @@ def _npgettext(
     variables.setdefault("context", context)
     variables.setdefault("num", num)
     text = _translations().unpgettext(context, singular, plural, num)
-    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+    return _formatted(eval_ctx, text, variables)
 
 
 # The pages the main navigation links to (templates/_main_nav_links.html); every report
