@@ -182,7 +182,6 @@ def progress_for_learners(
     ids = sorted(set(user_ids))
     if not ids:
         return {}
-    empty = ModuleProgress  # a module the learner has not touched: the defaults
     summaries: dict[int, dict[str, tuple]] = {}
     attended: dict[int, int] = {}
     for user_id, key, read_keys, last_read, best, passed_at, count in db.session.execute(
@@ -199,7 +198,7 @@ def progress_for_learners(
         for module in course.modules:
             found = mine.get(module.key)
             if found is None:
-                modules.append(empty(module=module, read=frozenset()))
+                modules.append(ModuleProgress(module=module, read=frozenset()))  # untouched
                 continue
             read_keys, last_read, best, passed_at, attempts = found
             modules.append(
