@@ -11,6 +11,8 @@ from flask import current_app, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from elearn.core.markup import template_output
+
 FRAGMENTS_KEY = "elearn.fragments"
 
 
@@ -24,6 +26,5 @@ def shared_fragment(template: str, *keys: object, **context: object) -> Markup:
     key = (template, keys, str(get_locale()), request.script_root)
     found = cache.get(key)
     if found is None:
-        # A rendered template: its output is already escaped HTML.
-        found = cache[key] = Markup(render_template(template, **context))  # noqa: S704
+        found = cache[key] = template_output(render_template(template, **context))
     return found

@@ -38,6 +38,7 @@ from werkzeug.routing import IntegerConverter
 
 from elearn.accounts.models import EmploymentModel, Role
 from elearn.core.fragments import shared_fragment
+from elearn.core.markup import format_translation
 from elearn.core.time import is_ambiguous, local_zone, to_local, utcnow
 from elearn.extensions import db, login_manager
 
@@ -314,9 +315,7 @@ def _translations() -> Any:
 
 
 def _formatted(eval_ctx: Any, text: str, variables: dict[str, Any]) -> str:
-    # In HTML the translation is markup (our own catalogue); the values put into it are
-    # escaped by Markup's formatting.
-    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+    return format_translation(text, variables, html=eval_ctx.autoescape)
 
 
 @pass_eval_context

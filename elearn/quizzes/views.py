@@ -101,8 +101,9 @@ def submit(module_key: str) -> Any:
         db.session.rollback()
         attempt = quizzes.get_attempt(attempt_id, user_id, module.key)
         return _render_quiz(module, attempt, answers, incomplete.missing, status=422)
+    submitted_id = attempt.id  # read before the commit expires the attempt (no re-load)
     db.session.commit()
-    return redirect(url_for("quizzes.result", module_key=module.key, attempt_id=attempt.id))
+    return redirect(url_for("quizzes.result", module_key=module.key, attempt_id=submitted_id))
 
 
 @bp.get("/<module_key>/quiz/attempts/<int:attempt_id>")
