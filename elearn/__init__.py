@@ -9,14 +9,15 @@ from typing import Any
 from flask import Flask
 
 from elearn import config as config_module
-from elearn.core.db import configure_sqlite, keep_prepared_statements
-from elearn.extensions import babel, csrf, db, limiter, login_manager, migrate
+from elearn.core.db import configure_sqlite
+from elearn.core.lifecycle import ElearnFlask
+from elearn.extensions import babel, csrf, db, limiter, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Create the application: settings, extensions, blueprints; nothing else.
+    """Create the application: settings, extensions, then each package registers itself.
 
     Args:
         config: values that override the environment (tests pass a database URL here).
@@ -25,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ConfigError: the settings are unsafe for production or malformed.
         ContentError: the course content is invalid (every broken file and line is named).
     """
-    app = Flask(__name__, instance_relative_config=False)
+    app = ElearnFlask(__name__, instance_relative_config=False)
     app.config.update(config_module.DEFAULTS)
     app.config.update(config_module.from_environment(app.instance_path))
     if config:
@@ -45,69 +46,52 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         n = app.config["ELEARN_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from elearn.core import web
+    from elearn.core import errors, i18n, lifecycle, security
+    from elearn.core.urls import IdConverter
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    keep_prepared_statements(app, db)
+    lifecycle.init_app(app)  # first: every request's transaction begins here
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=web.select_locale)
-    login_manager.init_app(app)
-    web.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    app.url_map.converters["int"] = IdConverter
+    security.init_app(app)
+    errors.init_app(app)
+    i18n.init_app(app)
     if app.config.get("ELEARN_COUNT_QUERIES"):
         from elearn.core import querycount
 
         querycount.init_app(app)
 
-    # Models first (they register their tables), then the views (they attach routes to bp).
-    from elearn.accounts import models as _account_models  # noqa: F401
-    from elearn.admin import bp as admin_bp
-    from elearn.admin import views as _admin_views  # noqa: F401
-    from elearn.auth import bp as auth_bp
-    from elearn.auth import views as _auth_views  # noqa: F401
-    from elearn.certificates import bp as certificates_bp
-    from elearn.certificates import models as _certificate_models  # noqa: F401
-    from elearn.certificates import views as _certificate_views  # noqa: F401
-    from elearn.cli import register_commands
-    from elearn.courses import bp as courses_bp
-    from elearn.courses import services as courses
-    from elearn.courses import views as _course_views  # noqa: F401
-    from elearn.discussions import bp as discussions_bp
-    from elearn.discussions import models as _discussion_models  # noqa: F401
-    from elearn.discussions import views as _discussion_views  # noqa: F401
-    from elearn.feedback import bp as feedback_bp
-    from elearn.feedback import models as _feedback_models  # noqa: F401
-    from elearn.feedback import views as feedback_views
-    from elearn.main import bp as main_bp
-    from elearn.main import views as _main_views  # noqa: F401
-    from elearn.privacy import bp as privacy_bp
-    from elearn.privacy import models as _privacy_models  # noqa: F401
-    from elearn.privacy import views as _privacy_views  # noqa: F401
-    from elearn.progress import models as _progress_models  # noqa: F401
-    from elearn.quizzes import bp as quizzes_bp
-    from elearn.quizzes import models as _quiz_models  # noqa: F401
-    from elearn.quizzes import views as _quiz_views  # noqa: F401
-    from elearn.reports import bp as reports_bp
-    from elearn.reports import views as _report_views  # noqa: F401
-
-    courses.init_app(app)
-    from elearn.content.surveys import DEFAULT_SURVEY_DIR, load_surveys
-
-    app.extensions[feedback_views.SURVEYS_KEY] = load_surveys(
-        app.config.get("ELEARN_SURVEY_DIR") or DEFAULT_SURVEY_DIR
+    from elearn import (
+        accounts,
+        admin,
+        audit,
+        auth,
+        certificates,
+        courses,
+        demo_cli,
+        discussions,
+        feedback,
+        journal,
+        main,
+        outbox,
+        privacy,
+        progress,
+        quizzes,
+        reports,
     )
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(courses_bp, url_prefix="/modules")
-    app.register_blueprint(quizzes_bp, url_prefix="/modules")
-    app.register_blueprint(certificates_bp)
-    app.register_blueprint(discussions_bp, url_prefix="/discussions")
-    app.register_blueprint(feedback_bp, url_prefix="/feedback")
-    app.register_blueprint(reports_bp, url_prefix="/reports")
-    app.register_blueprint(privacy_bp, url_prefix="/privacy")
-    register_commands(app)
+
+    # Domains first (their models register their tables), then the blueprints.
+    for package in (accounts, audit, outbox, journal, progress, quizzes, certificates):
+        package.init_app(app)
+    for package in (main, auth, admin, courses, discussions, feedback, reports, privacy):
+        package.init_app(app)
+    demo_cli.init_app(app)
+    from elearn.core.backup import backup_command
+
+    app.cli.add_command(backup_command)
     return app

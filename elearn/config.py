@@ -63,6 +63,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "ELEARN_INVITATION_DAYS": _int("ELEARN_INVITATION_DAYS", 7),
         "ELEARN_RESET_HOURS": _int("ELEARN_RESET_HOURS", 2),
         "ELEARN_PASSWORD_MIN_LENGTH": _int("ELEARN_PASSWORD_MIN_LENGTH", 10),
+        # Werkzeug's hashing method for passwords. scrypt, always, except in the test suite.
+        "ELEARN_PASSWORD_HASH": os.environ.get("ELEARN_PASSWORD_HASH", "") or "scrypt",
         # Mail: "log" writes messages to the application log (development), "smtp" sends them.
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "") or ("smtp" if production else "log"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "") or "127.0.0.1",
@@ -73,13 +75,24 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "MAIL_USE_SSL": _bool(os.environ.get("MAIL_USE_SSL")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "") or "elearn <noreply@localhost>",
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        # Who delivers the outbox: "thread" (a sender in each app process, woken after each
+        # commit that queued mail, and every ELEARN_MAIL_INTERVAL seconds) or "cron" (only
+        # `flask mail send`). "inline" delivers in the request's thread: tests only.
+        "ELEARN_MAIL_DELIVERY": os.environ.get("ELEARN_MAIL_DELIVERY", "") or "thread",
+        "ELEARN_MAIL_INTERVAL": _int("ELEARN_MAIL_INTERVAL", 60),
         # Login throttling: memory:// in one process; redis://host:port/0 for several app servers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "") or "memory://",
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "") or "elearn",
+        # memory:// counts attempts in each process; production runs several, so it needs a
+        # shared store unless it really is one process (this says so).
+        "ELEARN_SINGLE_PROCESS": _bool(os.environ.get("ELEARN_SINGLE_PROCESS")),
         "ELEARN_LOGIN_LIMIT_ACCOUNT": os.environ.get("ELEARN_LOGIN_LIMIT_ACCOUNT", "")
         or "5 per 15 minutes",
         "ELEARN_LOGIN_LIMIT_ADDRESS": os.environ.get("ELEARN_LOGIN_LIMIT_ADDRESS", "")
         or "20 per 15 minutes",
+        # Attempts to change one's e-mail address (each tells whether an address is taken).
+        "ELEARN_EMAIL_CHANGE_LIMIT": os.environ.get("ELEARN_EMAIL_CHANGE_LIMIT", "")
+        or "5 per hour",
         # A signed-in session unused for this long ends (0: never).
         "ELEARN_IDLE_MINUTES": _int("ELEARN_IDLE_MINUTES", 60),
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
@@ -146,6 +159,19 @@ def check_production(config: dict[str, Any]) -> None:
             "characters), for example the output of: python3 -c 'import secrets; "
             "print(secrets.token_urlsafe(48))'"
         )
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://") and not config.get(
+        "ELEARN_SINGLE_PROCESS"
+    ):
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI=memory:// counts login attempts in each process, so with "
+            "several gunicorn workers every limit lets through that many times more attempts. "
+            "Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (or another shared store), "
+            "or ELEARN_SINGLE_PROCESS=1 if you really serve with one process."
+        )
+    if config.get("ELEARN_PASSWORD_HASH") != "scrypt":
+        raise ConfigError("ELEARN_PASSWORD_HASH must be scrypt in production.")
+    if config.get("ELEARN_MAIL_DELIVERY") not in ("thread", "cron"):
+        raise ConfigError("ELEARN_MAIL_DELIVERY must be thread or cron in production.")
     if config.get("MAIL_BACKEND") == "log":
         raise ConfigError(
             "MAIL_BACKEND=log writes whole messages (addresses, names, links) to the log and is "

@@ -97,6 +97,12 @@ def app(database_url: str, smtp_server: tuple[Mailbox, int]) -> Iterator[Flask]:
             "MAIL_PORT": port,
             "RATELIMIT_STORAGE_URI": "memory://",
             "ELEARN_BASE_URL": "http://elearn.test",
+            # Mail is delivered right after each request's commit, in the request's thread,
+            # so a test sees it at once (production uses a sender thread; tests/outbox).
+            "ELEARN_MAIL_DELIVERY": "inline",
+            # A cheap hash: production-cost scrypt in the factories and logins was about
+            # half of the suite's time. Production refuses anything but scrypt.
+            "ELEARN_PASSWORD_HASH": "pbkdf2:sha256:1000",
             # Each test has data of its own; tests/reports/test_views.py turns the cache on.
             "ELEARN_REPORT_CACHE_SECONDS": 0,
         }
@@ -125,6 +131,9 @@ def db(app: Flask, smtp_server: tuple[Mailbox, int]) -> Iterator[object]:
     commit as in production while the test leaves nothing behind.
     """
     smtp_server[0].clear()
+    # The limiter is one object for every app a test creates; a second app made with
+    # RATELIMIT_ENABLED=False must not leave throttling off for the tests after it.
+    limiter.enabled = app.config.get("RATELIMIT_ENABLED", True)
     limiter.reset()
     with app.app_context():
         connection = _db.engine.connect()

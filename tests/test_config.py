@@ -28,6 +28,7 @@ def test_production_with_a_real_key_gets_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("ELEARN_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["MAIL_BACKEND"] == "smtp"

@@ -13,7 +13,7 @@ from elearn.certificates.models import Certificate
 from elearn.courses.services import cohort_progress, get_course
 from elearn.discussions.models import Booking, DiscussionSlot
 from elearn.feedback.models import SurveyParticipation, SurveyResponse
-from elearn.feedback.views import surveys
+from elearn.feedback.registry import surveys
 from elearn.progress.models import SectionRead
 from elearn.quizzes.models import QuizAttempt
 from elearn.quizzes.services import grade

@@ -1,4 +1,9 @@
-"""Password policy and hashing (scrypt through Werkzeug)."""
+"""Password policy and hashing (scrypt through Werkzeug).
+
+The hashing method is scrypt in every real set-up; the test suite sets a cheap one
+(``ELEARN_PASSWORD_HASH``), because production-cost hashing was half of its running time.
+Production refuses anything but scrypt (``config.check_production``).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,22 @@ from importlib import resources
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-# A fixed hash to compare against when the account does not exist, so that a wrong e-mail
-# costs as much time as a wrong password and timing does not reveal which accounts exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-just-for-timing")
+DEFAULT_METHOD = "scrypt"
+_method = [DEFAULT_METHOD]
+
+
+def set_method(method: str) -> None:
+    """Use ``method`` (a Werkzeug hashing method) for new hashes, and for the timing dummy."""
+    _method[0] = method or DEFAULT_METHOD
+    _dummy_hash.cache_clear()
+
+
+@cache
+def _dummy_hash() -> str:
+    # A fixed hash to compare against when the account does not exist, so that a wrong
+    # e-mail costs as much time as a wrong password and timing does not reveal which
+    # accounts exist.
+    return generate_password_hash("not-a-real-password-just-for-timing", method=_method[0])
 
 
 @cache
@@ -52,13 +70,13 @@ def check_policy(password: str, *, min_length: int, email: str = "", name: str =
 
 
 def hash_password(password: str) -> str:
-    """Hash a password with Werkzeug's default (scrypt)."""
-    return generate_password_hash(password)
+    """Hash a password with the configured method (scrypt)."""
+    return generate_password_hash(password, method=_method[0])
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password; spends the same time when there is no hash to check against."""
     if password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return False
     return check_password_hash(password_hash, password)

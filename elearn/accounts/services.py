@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from elearn.accounts.models import (
     Cohort,
@@ -25,12 +26,15 @@ from elearn.accounts.models import (
     UserToken,
 )
 from elearn.accounts.passwords import check_policy, hash_password, verify_password
+from elearn.audit import services as audit
+from elearn.core.errors import DomainError
+from elearn.core.time import utcnow
 from elearn.extensions import db
 
 LANGUAGES = ("fi", "sv", "en")
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """Base of the domain errors raised here; ``code`` is stable for views and tests."""
 
     code = "account_error"
@@ -38,34 +42,50 @@ class AccountError(Exception):
 
 class EmailTaken(AccountError):
     code = "email_taken"
+    message = _l("Someone with this e-mail address already has an account.")
 
 
 class CohortRequired(AccountError):
     code = "cohort_required"
+    message = _l("A learner must belong to a group. Choose one.")
 
 
 class UnknownCohort(AccountError):
     code = "unknown_cohort"
+    message = _l("There is no such group.")
+    status = 404
 
 
 class TokenInvalid(AccountError):
     code = "token_invalid"
+    status = 404
 
 
 class TokenUsed(AccountError):
     code = "token_used"
+    status = 410
+    message = _l("This person has already accepted the invitation.")
+    category = "info"
 
 
 class TokenExpired(AccountError):
     code = "token_expired"
+    status = 410
 
 
 class CohortNameTaken(AccountError):
     code = "cohort_name_taken"
+    message = _l("Another group already has this name.")
+
+
+class CohortDates(AccountError):
+    code = "cohort_dates"
+    message = _l("The end date must not be before the start date.")
 
 
 class LastAdmin(AccountError):
     code = "last_admin"
+    message = _l("The service must keep at least one active administrator.")
 
 
 @dataclass(frozen=True)
@@ -357,8 +377,12 @@ def set_roles(
     *,
     cohort: Cohort | None,
     supervised: Iterable[Cohort] = (),
+    actor: User | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Replace a person's roles, learner cohort and (for supervisors) supervised cohorts.
+
+    A change of roles is recorded in the audit log with ``actor`` (None: the command line).
 
     Raises:
         CohortRequired: an assistant must belong to a cohort.
@@ -366,6 +390,7 @@ def set_roles(
         ValueError: no role given.
     """
     new = set(roles)
+    before = set(user.roles)
     if not new:
         raise ValueError("at least one role")
     if Role.ASSISTANT in new and cohort is None:
@@ -383,10 +408,20 @@ def set_roles(
     user.cohort = cohort if Role.ASSISTANT in new else None
     user.supervised_cohorts = list(supervised) if Role.SUPERVISOR in new else []
     db.session.flush()
+    if new != before:
+        audit.record(
+            audit.AuditAction.ROLES_CHANGED,
+            "user",
+            user.id,
+            actor_id=actor.id if actor else None,
+            subject_id=user.id,
+            now=now or utcnow(),
+        )
 
 
-def set_active(user: User, active: bool) -> None:
-    """Deactivate (ends every session, blocks login and links) or reactivate a person.
+def set_active(user: User, active: bool, *, actor: User | None, now: datetime) -> None:
+    """Deactivate (ends every session, blocks login and links) or reactivate a person, and
+    record it in the audit log with ``actor``.
 
     Raises:
         LastAdmin: the last active admin cannot be deactivated.
@@ -396,6 +431,14 @@ def set_active(user: User, active: bool) -> None:
     user.is_active = active
     user.session_nonce = _new_nonce()
     db.session.flush()
+    audit.record(
+        audit.AuditAction.REACTIVATED if active else audit.AuditAction.DEACTIVATED,
+        "user",
+        user.id,
+        actor_id=actor.id if actor else None,
+        subject_id=user.id,
+        now=now,
+    )
 
 
 def search_users(
@@ -460,11 +503,11 @@ def save_cohort(
 
     Raises:
         CohortNameTaken: another cohort has this name.
-        ValueError: the end date is before the start date.
+        CohortDates: the end date is before the start date.
     """
     name = name.strip()
     if starts_on and ends_on and ends_on < starts_on:
-        raise ValueError("ends before it starts")
+        raise CohortDates()
     clash = db.session.scalar(sa.select(Cohort).where(Cohort.name == name))
     if clash is not None and clash is not cohort:
         raise CohortNameTaken(name)
@@ -489,3 +532,11 @@ def users_with_role(role: Role) -> list[User]:
             .order_by(User.name, User.email)
         )
     )
+
+
+# The messages of this domain (queued in the outbox with the change that causes them).
+from elearn.accounts.mails import (  # noqa: E402, F401 - part of this API; they need the above
+    invitation_url,
+    queue_invitation,
+    queue_password_reset,
+)

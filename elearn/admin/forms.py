@@ -10,21 +10,12 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from elearn.auth.forms import LANGUAGE_CHOICES
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several checkboxes in a list (real inputs, usable by keyboard and screen reader)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from elearn.core.forms import LANGUAGE_CHOICES, MultiCheckboxField
 
 
 class InviteForm(FlaskForm):

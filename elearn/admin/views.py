@@ -6,23 +6,23 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from elearn.accounts import services as accounts
+from elearn.accounts.labels import EMPLOYMENT_MODEL_LABELS, ROLE_LABELS
 from elearn.accounts.models import EmploymentModel, Role
 from elearn.admin import bp
 from elearn.admin.forms import CohortForm, InviteForm, UserActionForm, UserRolesForm, UserSearchForm
-from elearn.auth.mails import invitation_url, send_invitation
+from elearn.auth.access import role_required
+from elearn.core.errors import back_to, form_error
 from elearn.core.forms import choice_list
-from elearn.core.mail import MailError
+from elearn.core.i18n import current_language
 from elearn.core.time import utcnow
-from elearn.core.web import EMPLOYMENT_MODEL_LABELS, ROLE_LABELS, id_value, role_required
+from elearn.core.urls import id_value
 from elearn.courses import services as courses
-from elearn.extensions import db
-from elearn.privacy import services as privacy
+from elearn.outbox import services as outbox
 
 # Trainers invite learners and supervisors; only admins hand out trainer and admin roles.
 TRAINER_MAY_INVITE = (Role.ASSISTANT, Role.SUPERVISOR)
@@ -37,20 +37,16 @@ def _cohort_choices(*, empty: bool) -> list[SelectChoice]:
     return choice_list(([(0, _("No group"))] + pairs) if empty else pairs)
 
 
-def _deliver_invitation(issued: accounts.IssuedToken) -> None:
-    try:
-        send_invitation(issued, inviter_name=current_user.display_name)
-    except MailError:
-        flash(
-            _(
-                "The invitation was saved but the e-mail could not be sent. Give this link to "
-                "the person yourself: %(url)s",
-                url=invitation_url(issued),
-            ),
-            "warning",
-        )
-    else:
-        flash(_("An invitation was sent to %(email)s.", email=issued.token.user.email), "success")
+def _queue_invitation(issued: accounts.IssuedToken) -> None:
+    accounts.queue_invitation(issued, inviter_name=current_user.display_name, now=utcnow())
+    flash(
+        _(
+            "The invitation to %(email)s is saved and will be e-mailed in a moment. If the "
+            "message does not arrive, the administrator sees it under E-mail.",
+            email=issued.token.user.email,
+        ),
+        "success",
+    )
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -80,15 +76,12 @@ def invite() -> Any:
                 name=form.name.data or "",
                 language=form.language.data,
             )
-        except accounts.EmailTaken:
-            db.session.rollback()
-            form.email.errors.append(_("Someone with this e-mail address already has an account."))
-        except accounts.CohortRequired:
-            db.session.rollback()
-            form.cohort.errors.append(_("A learner must belong to a group. Choose one."))
+        except accounts.EmailTaken as exc:
+            form_error(form.email, exc)
+        except accounts.CohortRequired as exc:
+            form_error(form.cohort, exc)
         else:
-            db.session.commit()
-            _deliver_invitation(issued)
+            _queue_invitation(issued)
             return redirect(url_for("admin.invite"))
     return render_template("admin/invite.html", form=form)
 
@@ -127,36 +120,22 @@ def user_detail(user_id: int) -> Any:
         form.cohort.data = user.cohort_id or 0
         form.supervised.data = [c.id for c in user.supervised_cohorts]
     if form.validate_on_submit():
-        roles = {Role(r) for r in form.roles.data}
         cohort = accounts.get_cohort(form.cohort.data) if form.cohort.data else None
         chosen = set(form.supervised.data or [])
-        roles_before = user.roles
         try:
             accounts.set_roles(
                 user,
-                roles,
+                {Role(r) for r in form.roles.data},
                 cohort=cohort,
                 supervised=[c for c in accounts.list_cohorts() if c.id in chosen],
+                actor=current_user,
+                now=utcnow(),
             )
-        except accounts.CohortRequired:
-            db.session.rollback()
-            form.cohort.errors.append(_("A learner must belong to a group. Choose one."))
-        except accounts.LastAdmin:
-            db.session.rollback()
-            form.roles.errors.append(
-                _("The last administrator cannot lose the administrator role.")
-            )
+        except accounts.CohortRequired as exc:
+            form_error(form.cohort, exc)
+        except accounts.LastAdmin as exc:
+            form_error(form.roles, exc)
         else:
-            if user.roles != roles_before:
-                privacy.record(
-                    privacy.AuditAction.ROLES_CHANGED,
-                    "user",
-                    user.id,
-                    actor_id=current_user.id,
-                    subject_id=user.id,
-                    now=utcnow(),
-                )
-            db.session.commit()
             flash(_("The roles have been saved."), "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/user_detail.html", user=user, form=form, action=UserActionForm())
@@ -167,27 +146,14 @@ def user_detail(user_id: int) -> Any:
 def user_active(user_id: int) -> Any:
     """Deactivate or reactivate a person."""
     user = _user_or_404(user_id)
+    back_to(url_for("admin.user_detail", user_id=user.id))
     if UserActionForm().validate_on_submit():
         active = request.form.get("active") == "1"
-        try:
-            accounts.set_active(user, active)
-        except accounts.LastAdmin:
-            db.session.rollback()
-            flash(_("The last administrator cannot be deactivated."), "error")
-        else:
-            privacy.record(
-                privacy.AuditAction.REACTIVATED if active else privacy.AuditAction.DEACTIVATED,
-                "user",
-                user.id,
-                actor_id=current_user.id,
-                subject_id=user.id,
-                now=utcnow(),
-            )
-            db.session.commit()
-            flash(
-                _("The account is active again.") if active else _("The account was deactivated."),
-                "success",
-            )
+        accounts.set_active(user, active, actor=current_user, now=utcnow())
+        flash(
+            _("The account is active again.") if active else _("The account was deactivated."),
+            "success",
+        )
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
@@ -196,17 +162,12 @@ def user_active(user_id: int) -> Any:
 def user_resend(user_id: int) -> Any:
     """Send a new invitation link; older links stop working."""
     user = _user_or_404(user_id)
+    back_to(url_for("admin.user_detail", user_id=user.id))
     if UserActionForm().validate_on_submit():
-        try:
-            issued = accounts.resend_invitation(
-                user, invited_by=current_user, now=utcnow(), lifetime=_invitation_lifetime()
-            )
-        except accounts.TokenUsed:
-            db.session.rollback()
-            flash(_("This person has already accepted the invitation."), "info")
-        else:
-            db.session.commit()
-            _deliver_invitation(issued)
+        issued = accounts.resend_invitation(
+            user, invited_by=current_user, now=utcnow(), lifetime=_invitation_lifetime()
+        )
+        _queue_invitation(issued)
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
@@ -248,14 +209,11 @@ def cohort_edit(cohort_id: int | None) -> Any:
                 ends_on=form.ends_on.data,
                 supervisors=[u for u in supervisors if u.id in chosen],
             )
-        except accounts.CohortNameTaken:
-            db.session.rollback()
-            form.name.errors.append(_("Another group already has this name."))
-        except ValueError:
-            db.session.rollback()
-            form.ends_on.errors.append(_("The end date must not be before the start date."))
+        except accounts.CohortNameTaken as exc:
+            form_error(form.name, exc)
+        except accounts.CohortDates as exc:
+            form_error(form.ends_on, exc)
         else:
-            db.session.commit()
             flash(_("The group has been saved."), "success")
             return redirect(url_for("admin.cohort_edit", cohort_id=saved.id))
     learners = accounts.search_users(cohort_id=cohort.id) if cohort else []
@@ -276,5 +234,31 @@ def cohort_progress(cohort_id: int) -> Any:
         learners=learners,
         progress=courses.cohort_progress([u.id for u in learners]),
         modules=courses.get_course().modules,
-        lang=str(get_locale()),
+        lang=current_language(),
     )
+
+
+@bp.get("/mail")
+@role_required(Role.ADMIN)
+def mail() -> Any:
+    """Mail not delivered yet: what waits, what is retried and what was given up, and why."""
+    now = utcnow()
+    return render_template(
+        "admin/mail.html",
+        stats=outbox.stats(now=now),
+        messages=outbox.undelivered(),
+        action=UserActionForm(),
+        now=now,
+    )
+
+
+@bp.post("/mail/<int:message_id>/retry")
+@role_required(Role.ADMIN)
+def mail_retry(message_id: int) -> Any:
+    """Try a waiting or given-up message again now."""
+    if UserActionForm().validate_on_submit():
+        if outbox.retry(message_id, now=utcnow()):
+            flash(_("The message will be sent again in a moment."), "success")
+        else:
+            flash(_("This message has been sent already."), "info")
+    return redirect(url_for("admin.mail"))

@@ -7,9 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from elearn.core.forms import choice_list
-
-LANGUAGE_CHOICES = choice_list([("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")])
+from elearn.core.forms import LANGUAGE_CHOICES
 
 
 class LoginForm(FlaskForm):

@@ -21,12 +21,11 @@ from elearn.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from elearn.auth.mails import send_password_reset
-from elearn.core.mail import MailError
+from elearn.core.errors import form_error
+from elearn.core.security import mark_active
 from elearn.core.time import utcnow
-from elearn.core.web import mark_active
-from elearn.extensions import db, limiter
-from elearn.main.views import safe_next
+from elearn.core.urls import safe_next
+from elearn.extensions import limiter
 
 
 def password_problem_message(problem: PasswordProblem) -> str:
@@ -53,8 +52,20 @@ def _login_failed(_response: Any) -> bool:
     return bool(g.get("login_failed"))
 
 
+def _not_an_email_change() -> bool:
+    """Only a profile post that asks for another e-mail address counts against its limit."""
+    if request.method != "POST" or "pw-submit_password" in request.form:
+        return True
+    wanted = accounts.normalise_email(request.form.get("email", ""))
+    return not current_user.is_authenticated or wanted == current_user.email
+
+
 def _account_key() -> str:
     return "account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _person_key() -> str:
+    return f"person:{current_user.get_id() or request.remote_addr}"
 
 
 def _start_session(user: Any) -> None:
@@ -87,7 +98,6 @@ def login() -> Any:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data, now=utcnow())
         if user is not None:
-            db.session.commit()
             _start_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("main.home")))
         g.login_failed = True
@@ -107,7 +117,6 @@ def logout() -> Any:
     lang = session.get("lang")
     if current_user.is_authenticated:
         accounts.end_sessions(current_user._get_current_object())
-        db.session.commit()
     logout_user()
     session.clear()
     if lang:
@@ -166,12 +175,10 @@ def accept(secret: str) -> Any:
                 min_length=_min_length(),
             )
         except PasswordProblem as problem:
-            form.password.errors.append(password_problem_message(problem))
+            form_error(form.password, password_problem_message(problem))
         except accounts.AccountError as exc:
-            db.session.rollback()
             return _token_error_page(exc, TokenPurpose.INVITATION)
         else:
-            db.session.commit()
             _start_session(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("main.home"))
@@ -181,21 +188,22 @@ def accept(secret: str) -> Any:
 @bp.route("/password-reset", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"], scope="reset-request")
 def reset_request() -> Any:
-    """Ask for a password reset link; the answer is the same whether the account exists or not."""
+    """Ask for a password reset link.
+
+    The answer is the same, and as fast, whether the account exists or not: the link is
+    queued in the outbox with the token and sent after the response, so the mail server's
+    speed (or absence) never shows in the answer.
+    """
     form = ResetRequestForm()
     if form.validate_on_submit():
+        now = utcnow()
         issued = accounts.request_password_reset(
             form.email.data,
-            now=utcnow(),
+            now=now,
             lifetime=timedelta(hours=current_app.config["ELEARN_RESET_HOURS"]),
         )
         if issued is not None:
-            db.session.commit()
-            try:
-                send_password_reset(issued)
-            except MailError:
-                flash(_("The message could not be sent right now. Try again in a moment."), "error")
-                return render_template("auth/reset_request.html", form=form), 503
+            accounts.queue_password_reset(issued, now=now)
         flash(
             _(
                 "If the address belongs to an account, a link to set a new password has been "
@@ -222,12 +230,10 @@ def reset_password(secret: str) -> Any:
                 secret, form.password.data, now=utcnow(), min_length=_min_length()
             )
         except PasswordProblem as problem:
-            form.password.errors.append(password_problem_message(problem))
+            form_error(form.password, password_problem_message(problem))
         except accounts.AccountError as exc:
-            db.session.rollback()
             return _token_error_page(exc, TokenPurpose.PASSWORD_RESET)
         else:
-            db.session.commit()
             _start_session(user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
@@ -236,8 +242,20 @@ def reset_password(secret: str) -> Any:
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    lambda: current_app.config["ELEARN_EMAIL_CHANGE_LIMIT"],
+    key_func=_person_key,
+    methods=["POST"],
+    exempt_when=_not_an_email_change,
+    scope="email-change",
+)
 def profile() -> Any:
-    """Edit one's own name, e-mail address and language, and change the password."""
+    """Edit one's own name, e-mail address and language, and change the password.
+
+    Trying another e-mail address is limited per person (``ELEARN_EMAIL_CHANGE_LIMIT``):
+    the answer tells whether an address is taken, so it must not become a way to probe
+    many addresses.
+    """
     user = current_user._get_current_object()
     form = ProfileForm(obj=user if request.method == "GET" else None)
     pw_form = ChangePasswordForm(prefix="pw")
@@ -245,14 +263,13 @@ def profile() -> Any:
     if request.method == "POST" and "pw-submit_password" in request.form:
         if pw_form.validate_on_submit():
             if not verify_password(user.password_hash, pw_form.current_password.data):
-                pw_form.current_password.errors.append(_("The current password is wrong."))
+                form_error(pw_form.current_password, _("The current password is wrong."))
             else:
                 try:
                     accounts.change_password(user, pw_form.password.data, min_length=_min_length())
                 except PasswordProblem as problem:
-                    pw_form.password.errors.append(password_problem_message(problem))
+                    form_error(pw_form.password, password_problem_message(problem))
                 else:
-                    db.session.commit()
                     _start_session(user)
                     flash(_("Your password has been changed."), "success")
                     return redirect(url_for("auth.profile"))
@@ -262,8 +279,9 @@ def profile() -> Any:
         if email_changes and not verify_password(
             user.password_hash, form.current_password.data or ""
         ):
-            form.current_password.errors.append(
-                _("Enter your current password to change your e-mail address.")
+            form_error(
+                form.current_password,
+                _("Enter your current password to change your e-mail address."),
             )
         else:
             try:
@@ -271,10 +289,8 @@ def profile() -> Any:
                     user, name=form.name.data, email=form.email.data, language=form.language.data
                 )
             except accounts.EmailTaken:
-                db.session.rollback()
-                form.email.errors.append(_("This e-mail address is already in use."))
+                form_error(form.email, _("This e-mail address is already in use."))
             else:
-                db.session.commit()
                 session["lang"] = user.language
                 flash(_("Your details have been saved."), "success")
                 return redirect(url_for("auth.profile"))

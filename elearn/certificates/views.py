@@ -10,13 +10,15 @@ from flask_login import current_user, login_required
 
 from elearn.certificates import bp
 from elearn.certificates import services as certificates
+from elearn.core.lifecycle import writes
 from elearn.core.time import utcnow
 from elearn.courses.services import get_course, learner_progress
-from elearn.extensions import db, limiter
+from elearn.extensions import limiter
 
 
 @bp.get("/certificate")
 @login_required
+@writes
 def certificate() -> Any:
     """The learner's certificate, or what is still missing."""
     progress = learner_progress(current_user.id)
@@ -29,7 +31,6 @@ def certificate() -> Any:
         return render_template(
             "certificates/missing.html", progress=progress, lang=str(get_locale())
         )
-    db.session.commit()
     minutes = sum(m.minutes for m in course.modules)
     return render_template(
         "certificates/certificate.html",

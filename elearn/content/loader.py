@@ -1,7 +1,12 @@
-"""Load and validate ``content/modules/``: every problem names its file and line.
+"""Load and validate ``content/modules/`` and ``content/pages/``; problems name file and line.
 
-The loader never returns half a course: it collects every problem it finds and raises one
-``ContentError`` listing them all.
+Each file is parsed into its pydantic model (``elearn.content.schema``); the loader then
+checks what spans files (keys, links, translations matching the Finnish) and builds the
+frozen dataclasses the app renders from (``elearn.content.model``) together with the
+side-by-side documents (``ModuleDoc``, ``PageDoc``) the quality checks and, later, the editor
+use. It never returns half a course: it collects every problem it finds and raises one
+``ContentError`` listing them all. Whatever the files hold (wrong types, bytes that are not
+UTF-8, a folder where a file should be), the result is a course or a ``ContentError``.
 """
 
 from __future__ import annotations
@@ -10,119 +15,114 @@ import hashlib
 import json
 import os
 import re
-import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from markupsafe import Markup
 
+from elearn.content.captions import parse_vtt
+from elearn.content.files import (
+    INTERNAL_ERROR,
+    Collector,
+    line_in,
+    load_toml,
+    parse_toml,
+    read_text,
+    validate,
+)
 from elearn.content.model import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    CaptionTrack,
     Course,
     Module,
     ModuleText,
     Option,
     OptionText,
+    Page,
     Question,
     Quiz,
     Section,
     SectionText,
     Source,
+    Term,
+    TermText,
     Video,
 )
-from elearn.content.question_types import QUESTION_TYPES
+from elearn.content.problems import ContentError, Problem
+from elearn.content.schema import (
+    KEY_PATTERN,
+    CourseDoc,
+    GlossaryFile,
+    ModuleDoc,
+    ModuleFile,
+    ModuleTexts,
+    ModuleTranslationFile,
+    OptionDoc,
+    OptionTextDoc,
+    PageDoc,
+    PageFile,
+    QuestionDoc,
+    QuizDoc,
+    QuizFile,
+    QuizTranslationFile,
+    ScriptDoc,
+    SectionDoc,
+    SlidesFile,
+    SourceFile,
+    TermFile,
+    VideoBlock,
+)
+from elearn.content.tomlpos import line_of
 from elearn.core.markup import render_markdown
 
+__all__ = ["ContentError", "LoadedContent", "Problem", "load_content", "load_course"]
+
 URL_PREFIX = "/modules"  # where the courses blueprint serves modules and sections
+GLOSSARY_URL = f"{URL_PREFIX}/glossary"  # the glossary page; a term is at #term-<key>
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parents[2] / "content" / "modules"
 RESERVED_SECTION_KEYS = frozenset({"print", "media", "quiz"})  # taken by module-level pages
+RESERVED_MODULE_KEYS = frozenset({"glossary", "pages"})  # course-level pages under /modules
 MODULE_DIR = re.compile(r"^(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 SECTION_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(sv|en))?\.md$")
-KEY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-DURATION = re.compile(r"^\d{1,3}:[0-5]\d$")
-YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-VIMEO_ID = re.compile(r"^\d{4,12}$")
-INTERNAL_LINK = re.compile(r"\]\((module|section):([^)\s]*)\)")
+PAGE_TEXT_FILE = re.compile(r"^page(?:\.(sv|en))?\.md$")
+SLIDES_SUFFIX = ".slides.toml"
+KEY = KEY_PATTERN
+INTERNAL_LINK = re.compile(r"\]\((module|section|term):([^)\s]*)\)")
 FENCE_OPEN = re.compile(r"^```\s*video\s*$")
 FENCE_CLOSE = re.compile(r"^```\s*$")
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
+CAPTIONS_LANGUAGE = re.compile(r"\.([a-z]{2})\.vtt$")
 
 
-class Problem(NamedTuple):
-    """One thing wrong with the content, at a file and (where known) a line."""
+@dataclass(frozen=True)
+class LoadedContent:
+    """A loaded course: what the app renders from, the documents, and where each came from."""
 
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
-
-
-class ContentError(Exception):
-    """The content tree is invalid; ``problems`` lists everything found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass
-class _Context:
-    """Problems found so far, and links to check once every module is loaded."""
-
+    course: Course
+    doc: CourseDoc
     display_root: Path
-    problems: list[Problem] = field(default_factory=list)
-    links: list[tuple[Path, int, str, str]] = field(default_factory=list)
+    texts: dict[Path, str]  # every file read, by path (for finding lines later)
+    # Quality problems found while loading, with the unit and language they leave incomplete.
+    deferred: tuple[tuple[Problem, str | None, str | None], ...] = ()
 
     def show(self, path: Path) -> str:
+        """``path`` as problems show it (relative to the repository root)."""
         rel = os.path.relpath(path, self.display_root)
         return str(path) if rel.startswith("..") else rel
 
-    def add(self, path: Path, line: int | None, message: str) -> None:
-        self.problems.append(Problem(self.show(path), line, message))
+    def line(self, path: Path, loc: tuple[str | int, ...]) -> int | None:
+        """The line of ``loc`` in the TOML file ``path`` (None if unknown)."""
+        text = self.texts.get(path)
+        return line_of(text, loc) if text is not None and loc else None
 
 
 def _hash(data: Any) -> str:
     encoded = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()[:16]
-
-
-def _read_text(path: Path, ctx: _Context) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        ctx.add(path, None, "file is missing")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        ctx.add(path, line, "the file is not UTF-8 text; save it as UTF-8")
-    return None
-
-
-def _toml(text: str, path: Path, ctx: _Context, line_offset: int = 0) -> dict | None:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+)", str(exc))
-        line = int(match.group(1)) + line_offset if match else line_offset or None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        ctx.add(path, line, f"TOML syntax error: {message}")
-        return None
-
-
-def _line_of(text: str, pattern: str, start: int = 0) -> int | None:
-    """The 1-based line of the first match of ``pattern`` at or after offset ``start``."""
-    match = re.compile(pattern, re.MULTILINE).search(text, start)
-    return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
 
 
 def count_words(markdown_text: str) -> int:
@@ -135,91 +135,145 @@ def count_words(markdown_text: str) -> int:
 # ---------------------------------------------------------------------------- videos
 
 
-def _vtt_cues(text: str) -> list[str]:
-    """The spoken text of a WebVTT file, cue by cue."""
-    cues, current = [], []
-    for line in text.splitlines()[1:]:
-        line = line.strip()
-        if "-->" in line:
-            current = []
-            cues.append(current)
-        elif line and cues and not line.startswith(("NOTE", "STYLE", "REGION")):
-            current.append(line)
-    return [" ".join(c) for c in cues if c]
-
-
-def _media_file(module_dir: Path, value: Any, what: str, path: Path, line: int, ctx: _Context):
-    if not isinstance(value, str) or not value:
-        ctx.add(path, line, f"video: {what} is missing")
+def _media_file(
+    base_dir: Path, value: str, what: str, path: Path, line: int, ctx: Collector
+) -> Path | None:
+    try:
+        target = (base_dir / value).resolve()
+        inside = base_dir.resolve() in target.parents
+        exists = inside and target.is_file()
+    except (OSError, ValueError):  # a NUL byte, a name too long for the file system
+        ctx.add(path, line, f"video: {what} {value!r} is not a usable file name")
         return None
-    target = (module_dir / value).resolve()
-    if module_dir.resolve() not in target.parents:
+    if not inside:
         ctx.add(path, line, f"video: {what} {value!r} must be a file inside the module folder")
         return None
-    if not target.is_file():
+    if not exists:
         ctx.add(path, line, f"video: {what} file {value!r} does not exist")
         return None
     return target
 
 
-def _video(
-    data: dict, module_dir: Path, path: Path, line: int, key: str, ctx: _Context
-) -> Video | None:
-    provider = data.get("provider")
-    title, duration = data.get("title"), data.get("duration")
-    before = len(ctx.problems)
-    if provider not in ("file", "youtube", "vimeo"):
-        ctx.add(path, line, f"video: unknown provider {provider!r} (use file, youtube or vimeo)")
+def _read_captions(captions: Path, ctx: Collector) -> list | None:
+    vtt = read_text(captions, ctx)
+    if vtt is None:
         return None
-    if not isinstance(title, str) or not title.strip():
-        ctx.add(path, line, "video: title is missing")
-    if not isinstance(duration, str) or not DURATION.match(duration):
-        ctx.add(path, line, 'video: duration must be minutes:seconds, e.g. "3:45"')
+    cues = parse_vtt(vtt) if vtt.startswith("WEBVTT") else []
+    if not cues:
+        ctx.add(captions, 1, "captions must be a WebVTT file with at least one cue")
+        return None
+    return cues
+
+
+def _transcript_from_cues(cues: list) -> Markup:
+    """The captions as text under the video: a paragraph per slide, or else per sentence."""
+    paragraphs: list[list[str]] = []
+    previous_slide: object = object()
+    for cue in cues:
+        text = cue.text
+        if cue.slide is not None:
+            if cue.slide != previous_slide:
+                paragraphs.append([])
+            previous_slide = cue.slide
+        elif not paragraphs or paragraphs[-1][-1].rstrip().endswith((".", "!", "?", ":")):
+            paragraphs.append([])
+        paragraphs[-1].append(text)
+    # One paragraph per group, sanitised like every other text.
+    return render_markdown("\n\n".join(" ".join(p) for p in paragraphs))
+
+
+def _tracks(captions: Path, language: str, module_dir: Path, ctx: Collector) -> list[CaptionTrack]:
+    """The block's captions and every other language's ``<stem>.<lang>.vtt`` beside it."""
+    match = CAPTIONS_LANGUAGE.search(captions.name)
+    stem = captions.name[: match.start()] if match else captions.name.removesuffix(".vtt")
+    root = module_dir.resolve()
+    tracks = []
+    for lang in LANGUAGES:
+        candidate = captions.parent / f"{stem}.{lang}.vtt"
+        if lang == language:
+            tracks.append(CaptionTrack(lang, str(captions.relative_to(root))))
+        elif candidate.is_file() and _read_captions(candidate, ctx) is not None:
+            tracks.append(CaptionTrack(lang, str(candidate.relative_to(root))))
+    return tracks
+
+
+def _translated_captions(value: str, base_dir: Path, path: Path, line: int, ctx: Collector) -> str:
+    """The captions to use: a Swedish or English file not made yet falls back to the Finnish.
+
+    Authors point the sv/en section's video at ``<name>.sv.vtt`` before the captions are
+    generated from the script; until then the Finnish captions are shown and the check lists
+    the missing file as a quality problem.
+    """
+    match = CAPTIONS_LANGUAGE.search(value)
+    if not match or match.group(1) == DEFAULT_LANGUAGE:
+        return value
+    fallback = f"{value[: match.start()]}.{DEFAULT_LANGUAGE}.vtt"
+    try:
+        if (base_dir / value).is_file() or not (base_dir / fallback).is_file():
+            return value
+    except (OSError, ValueError):
+        return value
+    message = (
+        f"video: captions file {value!r} does not exist yet; the Finnish captions are shown "
+        "until it does (tools/make_videos.py --captions-only writes it from the script)"
+    )
+    ctx.defer(path, line, message, base_dir.name, match.group(1))
+    return fallback
+
+
+def _video(
+    block: VideoBlock,
+    body: str,
+    base_dir: Path,
+    path: Path,
+    fence_line: int,
+    key: str,
+    ctx: Collector,
+) -> Video | None:
+    def line(name: str) -> int:
+        found = line_of(body, (name,))
+        return fence_line + found if found else fence_line
+
+    before = len(ctx.problems)
     fields: dict[str, Any] = {}
-    if provider == "file":
-        src = _media_file(module_dir, data.get("src"), "src", path, line, ctx)
+    if block.provider == "file":
+        assert block.src is not None and block.captions is not None  # noqa: S101 - validated
+        src = _media_file(base_dir, block.src, "src", path, line("src"), ctx)
         if src is not None and src.suffix.lower() not in VIDEO_TYPES:
-            ctx.add(path, line, "video: src must be an .mp4 or .webm file")
-        if data.get("captions") is None:
-            ctx.add(path, line, "video: a self-hosted video needs captions (a WebVTT .vtt file)")
-            return None
-        captions = _media_file(module_dir, data.get("captions"), "captions", path, line, ctx)
+            ctx.add(path, line("src"), "video: src must be an .mp4 or .webm file")
+        value = _translated_captions(block.captions, base_dir, path, line("captions"), ctx)
+        captions = _media_file(base_dir, value, "captions", path, line("captions"), ctx)
         if captions is not None:
-            vtt = _read_text(captions, ctx) or ""
-            if not vtt.startswith("WEBVTT") or not _vtt_cues(vtt):
-                ctx.add(captions, 1, "captions must be a WebVTT file with at least one cue")
-            else:
-                lang = re.search(r"\.([a-z]{2})\.vtt$", captions.name)
+            cues = _read_captions(captions, ctx)
+            if cues is not None:
+                lang = CAPTIONS_LANGUAGE.search(captions.name)
                 fields["captions_lang"] = lang.group(1) if lang else DEFAULT_LANGUAGE
-                # One paragraph per cue, sanitised like every other text.
-                fields["transcript"] = render_markdown("\n\n".join(_vtt_cues(vtt)))
+                fields["transcript"] = _transcript_from_cues(cues)
+                fields["tracks"] = tuple(_tracks(captions, fields["captions_lang"], base_dir, ctx))
         if len(ctx.problems) > before or src is None or captions is None:
             return None
         fields.update(
-            src=str(src.relative_to(module_dir.resolve())),
+            src=str(src.relative_to(base_dir.resolve())),
             mime=VIDEO_TYPES[src.suffix.lower()],
-            captions=str(captions.relative_to(module_dir.resolve())),
+            captions=str(captions.relative_to(base_dir.resolve())),
         )
     else:
-        video_id = str(data.get("id", ""))
-        pattern = YOUTUBE_ID if provider == "youtube" else VIMEO_ID
-        if not pattern.match(video_id):
-            ctx.add(path, line, f"video: {video_id!r} is not a valid {provider} id")
-        if data.get("transcript") is None:
-            ctx.add(path, line, f"video: a {provider} video needs a transcript (a .md file)")
-            return None
-        transcript = _media_file(module_dir, data.get("transcript"), "transcript", path, line, ctx)
-        text = _read_text(transcript, ctx) if transcript else None
+        assert block.transcript is not None and block.id is not None  # noqa: S101 - validated
+        where = line("transcript")
+        transcript = _media_file(base_dir, block.transcript, "transcript", path, where, ctx)
+        text = read_text(transcript, ctx) if transcript else None
         if len(ctx.problems) > before or text is None:
             return None
-        fields.update(video_id=video_id, transcript=render_markdown(text))
-    return Video(key=key, provider=provider, title=title, duration=duration, **fields)
+        fields.update(video_id=block.id, transcript=render_markdown(text))
+    return Video(
+        key=key, provider=block.provider, title=block.title, duration=block.duration, **fields
+    )
 
 
-# ---------------------------------------------------------------------------- sections
+# ---------------------------------------------------------------------------- Markdown texts
 
 
-def _chunks(lines: list[str], path: Path, ctx: _Context) -> Iterator[tuple[str, int, str]]:
+def _chunks(lines: list[str], path: Path, ctx: Collector) -> Iterator[tuple[str, int, str]]:
     """Split a section into ("text", line, markdown) and ("video", line, toml) chunks."""
     buffer: list[str] = []
     start = 2
@@ -241,23 +295,29 @@ def _chunks(lines: list[str], path: Path, ctx: _Context) -> Iterator[tuple[str, 
         yield "text", start, "\n".join(buffer)
 
 
-def _rewrite_links(markdown_text: str, first_line: int, path: Path, ctx: _Context) -> str:
+def _rewrite_links(markdown_text: str, first_line: int, path: Path, ctx: Collector) -> str:
     def replace(match: re.Match) -> str:
         kind, target = match.group(1), match.group(2)
         line = first_line + markdown_text.count("\n", 0, match.start())
         ctx.links.append((path, line, kind, target))
+        if kind == "term":
+            return f"]({GLOSSARY_URL}#term-{target})"
         return f"]({URL_PREFIX}/{target})"
 
     return INTERNAL_LINK.sub(replace, markdown_text)
 
 
-def _section_text(path: Path, module_dir: Path, ctx: _Context) -> tuple[SectionText, str] | None:
-    raw = _read_text(path, ctx)
+def _markdown_text(
+    path: Path, base_dir: Path, ctx: Collector, *, videos: bool = True
+) -> tuple[SectionText, str] | None:
+    """A section or page file: its title line, then Markdown with video blocks."""
+    raw = read_text(path, ctx)
     if raw is None:
         return None
     lines = raw.splitlines()
     if not lines or not lines[0].startswith("# ") or not lines[0][2:].strip():
-        ctx.add(path, 1, 'the first line must be the section title, e.g. "# Työsopimus"')
+        what = "section" if videos else "page"
+        ctx.add(path, 1, f'the first line must be the {what} title, e.g. "# Työsopimus"')
         return None
     parts: list[Markup | Video] = []
     words = count_words(lines[0][2:])
@@ -267,21 +327,32 @@ def _section_text(path: Path, module_dir: Path, ctx: _Context) -> tuple[SectionT
             html = render_markdown(_rewrite_links(body, line, path, ctx))
             if html.strip():
                 parts.append(html)
+        elif not videos:
+            ctx.add(path, line, "a page cannot hold a video; put videos in module sections")
         else:
-            data = _toml(body, path, ctx, line_offset=line)
-            if data is not None:
+            data = parse_toml(body, path, ctx, line_offset=line)
+            if data is None:
+                continue
+            block = validate(
+                VideoBlock, data, body, path, ctx, line_offset=line, default_line=line,
+                prefix="video: ",
+            )  # fmt: skip
+            if block is not None:
                 index = sum(isinstance(p, Video) for p in parts) + 1
-                video = _video(data, module_dir, path, line, f"{path.stem}-{index}", ctx)
+                video = _video(block, body, base_dir, path, line, f"{path.stem}-{index}", ctx)
                 if video is not None:
                     parts.append(video)
     return SectionText(title=lines[0][2:].strip(), parts=tuple(parts), words=words), raw
 
 
-def _sections(module_dir: Path, ctx: _Context) -> list[Section]:
+# ---------------------------------------------------------------------------- sections
+
+
+def _sections(module_dir: Path, ctx: Collector) -> tuple[list[Section], list[SectionDoc]]:
     folder = module_dir / "sections"
     if not folder.is_dir():
         ctx.add(folder, None, "the module has no sections folder")
-        return []
+        return [], []
     found: dict[str, dict[str, Path]] = {}
     numbers: dict[str, int] = {}
     for path in sorted(folder.iterdir()):
@@ -295,321 +366,475 @@ def _sections(module_dir: Path, ctx: _Context) -> list[Section]:
         if key in RESERVED_SECTION_KEYS:
             ctx.add(path, None, f'"{key}" is reserved; give the section another key')
             continue
-        if lang == "fi" and key in found and "fi" in found[key]:
+        if key in found and lang in found[key]:
             ctx.add(path, None, f'duplicate section key "{key}"')
             continue
         found.setdefault(key, {})[lang] = path
         if lang == "fi":
             numbers[key] = number
-    sections = []
+    sections, docs = [], []
     for key, files in found.items():
         if "fi" not in files:
             for path in files.values():
                 ctx.add(path, None, f'translation without a Finnish section "{key}"')
             continue
         texts: dict[str, SectionText] = {}
-        digest = ""
+        raws: dict[str, str] = {}
         for lang, path in sorted(files.items()):
-            result = _section_text(path, module_dir, ctx)
+            result = _markdown_text(path, module_dir, ctx)
             if result is not None:
-                texts[lang] = result[0]
-                if lang == "fi":
-                    digest = _hash(result[1])
+                texts[lang], raws[lang] = result
         if "fi" in texts:
+            digest = _hash(raws["fi"])
             sections.append(Section(key, numbers[key], files["fi"], texts, digest))
+            docs.append(SectionDoc(key=key, number=numbers[key], texts=raws))
     if not sections and not ctx.problems:
         ctx.add(folder, None, "the module has no sections")
-    return sorted(sections, key=lambda s: (s.number, s.key))
+    order = lambda s: (s.number, s.key)  # noqa: E731
+    return sorted(sections, key=order), sorted(docs, key=order)
 
 
 # ---------------------------------------------------------------------------- quiz
 
 
-def _quiz_texts(module_dir: Path, ctx: _Context) -> dict[str, tuple[Path, str, dict]]:
-    loaded = {}
-    for lang in LANGUAGES:
-        path = module_dir / ("quiz.toml" if lang == "fi" else f"quiz.{lang}.toml")
-        if lang != "fi" and not path.exists():
-            continue
-        raw = _read_text(path, ctx)
-        data = _toml(raw, path, ctx) if raw is not None else None
-        if data is not None:
-            loaded[lang] = (path, raw, data)
-    return loaded
+def _duplicates(keys: list[str]) -> list[int]:
+    """Indexes of keys that appeared earlier in the list."""
+    seen: set[str] = set()
+    repeated = []
+    for index, key in enumerate(keys):
+        if key in seen:
+            repeated.append(index)
+        seen.add(key)
+    return repeated
 
 
-def _quiz(module_dir: Path, ctx: _Context) -> Quiz | None:
-    files = _quiz_texts(module_dir, ctx)
-    if "fi" not in files:
+def _quiz_translation(
+    lang: str, quiz: QuizFile, module_dir: Path, ctx: Collector
+) -> QuizTranslationFile | None:
+    path = module_dir / f"quiz.{lang}.toml"
+    translated = load_toml(path, QuizTranslationFile, ctx, optional=True)
+    if translated is None:
         return None
-    path, raw, data = files["fi"]
-    pass_mark = data.get("pass_mark", 80)
-    if not isinstance(pass_mark, int) or not 0 < pass_mark <= 100:
-        ctx.add(path, _line_of(raw, r"^pass_mark"), "pass_mark must be a whole number 1-100")
-    max_attempts = data.get("max_attempts")
-    if max_attempts is not None and (not isinstance(max_attempts, int) or max_attempts < 1):
-        line = _line_of(raw, r"^max_attempts")
-        ctx.add(
-            path, line, "max_attempts must be a whole number above 0 (leave it out for no limit)"
-        )
-    items = data.get("questions")
-    if not isinstance(items, list) or not items:
-        ctx.add(path, None, "the quiz has no [[questions]]")
-        return None
-    translations = {
-        lang: {q.get("key"): q for q in d.get("questions", []) if isinstance(q, dict)}
-        for lang, (_p, _r, d) in files.items()
-        if lang != "fi"
-    }
-    questions, seen = [], set()
-    offset = 0
-    for item in items:
-        key = item.get("key")
-        line = (
-            _line_of(raw, r"^\s*key\s*=\s*" + re.escape(json.dumps(key)), offset) if key else None
-        )
-        line = line or _line_of(raw, r"^\[\[questions\]\]", offset)
-        if line:
-            offset = sum(len(x) + 1 for x in raw.split("\n")[:line])
-        question = _question(item, translations, path, line, seen, ctx)
-        if question is not None:
-            questions.append(question)
-    for lang, by_key in translations.items():
-        for key in by_key:
-            if key not in seen:
-                tpath, traw, _ = files[lang]
-                ctx.add(tpath, _line_of(traw, r"key\s*=\s*" + re.escape(json.dumps(key))),
-                        f'question "{key}" is not in quiz.toml')  # fmt: skip
-    if not isinstance(pass_mark, int):
-        return None
-    return Quiz(
-        pass_mark=pass_mark,
-        max_attempts=max_attempts if isinstance(max_attempts, int) else None,
-        questions=tuple(questions),
-        content_hash=_hash([q.content_hash for q in questions] + [pass_mark]),
-    )
-
-
-def _question(
-    item: dict, translations: dict, path: Path, line: int | None, seen: set, ctx: _Context
-) -> Question | None:
-    key, qtype, text = item.get("key"), item.get("type"), item.get("text")
-    label = f'question "{key}"' if key else "a question"
+    by_key = {q.key: q for q in quiz.questions}
     before = len(ctx.problems)
-    if not isinstance(key, str) or not KEY.match(key):
-        ctx.add(path, line, f"{label}: key must be lower-case letters, digits and dashes")
-    elif key in seen:
-        ctx.add(path, line, f'duplicate question key "{key}"')
-    if qtype not in QUESTION_TYPES:
-        ctx.add(path, line, f"{label}: type must be one of {', '.join(QUESTION_TYPES)}")
-    if not isinstance(text, str) or not text.strip():
-        ctx.add(path, line, f"{label} has no text")
-    options = item.get("options")
-    if not isinstance(options, list) or len(options) < 2:
-        ctx.add(path, line, f"{label} needs at least two [[questions.options]]")
-        return None
-    option_keys = [o.get("key") for o in options]
-    if len(set(option_keys)) != len(option_keys) or not all(
-        isinstance(k, str) and KEY.match(k) for k in option_keys
-    ):
-        ctx.add(path, line, f"{label}: every option needs its own key, e.g. a, b, c")
-    for option in options:
-        if not isinstance(option.get("text"), str) or not option["text"].strip():
-            ctx.add(path, line, f"{label}: option {option.get('key')!r} has no text")
-        if not isinstance(option.get("explanation"), str) or not option["explanation"].strip():
-            ctx.add(path, line, f"{label}: option {option.get('key')!r} has no explanation")
-        if not isinstance(option.get("correct", False), bool):
-            ctx.add(path, line, f"{label}: correct must be true or false")
-    correct = sum(1 for o in options if o.get("correct") is True)
-    if correct == 0:
-        ctx.add(path, line, f"{label} has no correct option")
-    elif qtype in QUESTION_TYPES:
-        for problem in QUESTION_TYPES[qtype].authoring_problems(len(options), correct):
-            ctx.add(path, line, f"{label}: {problem}")
-    if len(ctx.problems) > before:
-        return None
-    seen.add(key)
-    texts = {"fi": text}
-    option_texts: dict[str, dict[str, OptionText]] = {
-        o["key"]: {"fi": OptionText(o["text"], o["explanation"])} for o in options
-    }
-    for lang, by_key in translations.items():
-        translated = by_key.get(key)
-        if not translated:
+    for index in _duplicates([q.key for q in translated.questions]):
+        key = translated.questions[index].key
+        ctx.add(path, line_in(ctx, path, ("questions", index)), f'duplicate question key "{key}"')
+    for index, question in enumerate(translated.questions):
+        line = line_in(ctx, path, ("questions", index))
+        base = by_key.get(question.key)
+        if base is None:
+            ctx.add(path, line, f'question "{question.key}" is not in quiz.toml')
             continue
-        if isinstance(translated.get("text"), str):
-            texts[lang] = translated["text"]
-        for t in translated.get("options", []):
-            if t.get("key") in option_texts and isinstance(t.get("text"), str):
-                base = option_texts[t["key"]]["fi"]
-                option_texts[t["key"]][lang] = OptionText(
-                    t["text"], t.get("explanation") or base.explanation
+        label = f'question "{question.key}"'
+        if question.type is not None and question.type != base.type:
+            ctx.add(path, line, f"{label}: type {question.type!r} differs from quiz.toml")
+        options = {o.key: o for o in base.options}
+        for n, option in enumerate(question.options):
+            where = line_in(ctx, path, ("questions", index, "options", n))
+            if option.key not in options:
+                ctx.add(path, where, f'{label}: option "{option.key}" is not in quiz.toml')
+            elif option.correct is not None and option.correct != options[option.key].correct:
+                ctx.add(
+                    path, where, f'{label}: option "{option.key}": correct differs from quiz.toml'
                 )
-    graded = [[o["key"], o.get("correct") is True, o["text"]] for o in options]
-    digest = _hash({"type": qtype, "text": text, "options": graded})
-    return Question(
-        key=key,
-        type=qtype,
-        texts=texts,
-        options=tuple(
-            Option(o["key"], o.get("correct") is True, option_texts[o["key"]]) for o in options
-        ),
-        content_hash=digest,
+        for n in _duplicates([o.key for o in question.options]):
+            where = line_in(ctx, path, ("questions", index, "options", n))
+            ctx.add(path, where, f"{label}: every option needs its own key, e.g. a, b, c")
+    return translated if len(ctx.problems) == before else None
+
+
+def _quiz(module_dir: Path, ctx: Collector) -> tuple[Quiz, QuizDoc] | None:
+    path = module_dir / "quiz.toml"
+    quiz = load_toml(path, QuizFile, ctx)
+    translations = {
+        lang: _quiz_translation(lang, quiz, module_dir, ctx) if quiz is not None else None
+        for lang in LANGUAGES[1:]
+    }
+    if quiz is None:
+        for lang in LANGUAGES[1:]:  # still report what is wrong with the translations
+            load_toml(module_dir / f"quiz.{lang}.toml", QuizTranslationFile, ctx, optional=True)
+        return None
+    duplicates = _duplicates([q.key for q in quiz.questions])
+    for index in duplicates:
+        key = quiz.questions[index].key
+        ctx.add(path, line_in(ctx, path, ("questions", index)), f'duplicate question key "{key}"')
+    if duplicates:
+        return None
+
+    questions, docs = [], []
+    for item in quiz.questions:
+        texts = {"fi": item.text}
+        option_texts = {o.key: {"fi": OptionText(o.text, o.explanation)} for o in item.options}
+        doc_texts: dict[str, dict[str, OptionTextDoc]] = {
+            o.key: {"fi": OptionTextDoc(text=o.text, explanation=o.explanation)}
+            for o in item.options
+        }
+        for lang, translated in translations.items():
+            question = (
+                next((q for q in translated.questions if q.key == item.key), None)
+                if translated
+                else None
+            )
+            if question is None:
+                continue
+            if question.text is not None:
+                texts[lang] = question.text
+            for option in question.options:
+                base = option_texts[option.key]["fi"]
+                doc_texts[option.key][lang] = OptionTextDoc(
+                    text=option.text, explanation=option.explanation
+                )
+                if option.text is not None:
+                    option_texts[option.key][lang] = OptionText(
+                        option.text, option.explanation or base.explanation
+                    )
+        graded = [[o.key, o.correct, o.text] for o in item.options]
+        questions.append(
+            Question(
+                key=item.key,
+                type=item.type,
+                texts=texts,
+                options=tuple(Option(o.key, o.correct, option_texts[o.key]) for o in item.options),
+                content_hash=_hash({"type": item.type, "text": item.text, "options": graded}),
+            )
+        )
+        docs.append(
+            QuestionDoc(
+                key=item.key,
+                type=item.type,
+                texts=texts,
+                options=[
+                    OptionDoc(key=o.key, correct=o.correct, texts=doc_texts[o.key])
+                    for o in item.options
+                ],
+            )
+        )
+    compiled = Quiz(
+        pass_mark=quiz.pass_mark,
+        max_attempts=quiz.max_attempts,
+        questions=tuple(questions),
+        content_hash=_hash([q.content_hash for q in questions] + [quiz.pass_mark]),
     )
+    doc = QuizDoc(pass_mark=quiz.pass_mark, max_attempts=quiz.max_attempts, questions=docs)
+    return compiled, doc
 
 
 # ---------------------------------------------------------------------------- modules
 
 
-def _module_texts(module_dir: Path, ctx: _Context) -> tuple[dict, dict[str, ModuleText]] | None:
-    path = module_dir / "module.toml"
-    raw = _read_text(path, ctx)
-    data = _toml(raw, path, ctx) if raw is not None else None
-    if data is None:
-        return None
-
-    def check(data: dict, path: Path, raw: str, required: bool) -> ModuleText | None:
-        before = len(ctx.problems)
-        for name in ("title", "summary"):
-            value = data.get(name)
-            if (required or name in data) and (not isinstance(value, str) or not value.strip()):
-                ctx.add(path, _line_of(raw, rf"^{name}\b"), f"{name} must be a non-empty text")
-        for name in ("objectives", "reflection"):
-            if (required or name in data) and not _strings(data.get(name)):
-                ctx.add(path, _line_of(raw, rf"^{name}\b"), f"{name} must be a list of texts")
-        reflection = data.get("reflection")
-        if _strings(reflection) and not 2 <= len(reflection) <= 4:
-            ctx.add(path, _line_of(raw, r"^reflection\b"), "give 2-4 reflection questions")
-        if len(ctx.problems) > before:
-            return None
-        return ModuleText(
-            title=data.get("title", ""),
-            summary=data.get("summary", ""),
-            objectives=tuple(data.get("objectives", ())),
-            reflection=tuple(data.get("reflection", ())),
+def _module_texts(
+    module_dir: Path, base: ModuleFile, ctx: Collector
+) -> tuple[dict[str, ModuleText], dict[str, ModuleTexts]]:
+    fi = ModuleText(
+        title=base.title,
+        summary=base.summary,
+        objectives=tuple(base.objectives),
+        reflection=tuple(base.reflection),
+    )
+    texts = {"fi": fi}
+    docs = {
+        "fi": ModuleTexts(
+            title=base.title,
+            summary=base.summary,
+            objectives=list(base.objectives),
+            reflection=list(base.reflection),
         )
-
-    base = check(data, path, raw, required=True)
-    if base is None:
-        return None
-    texts = {"fi": base}
+    }
     for lang in LANGUAGES[1:]:
-        tpath = module_dir / f"module.{lang}.toml"
-        if tpath.exists():
-            traw = _read_text(tpath, ctx)
-            tdata = _toml(traw, tpath, ctx) if traw is not None else None
-            translated = check(tdata, tpath, traw, required=False) if tdata is not None else None
-            if translated is not None:
-                texts[lang] = ModuleText(
-                    title=translated.title or base.title,
-                    summary=translated.summary or base.summary,
-                    objectives=translated.objectives or base.objectives,
-                    reflection=translated.reflection or base.reflection,
-                )
-    return data, texts
-
-
-def _sources(data: dict, path: Path, raw: str, ctx: _Context) -> tuple[Source, ...]:
-    items = data.get("sources")
-    if not isinstance(items, list) or not items:
-        ctx.add(path, None, "list the module's sources as [[sources]] with a title")
-        return ()
-    sources = []
-    for item in items:
-        title, url = item.get("title"), item.get("url", "")
-        if not isinstance(title, str) or not title.strip():
-            ctx.add(path, _line_of(raw, r"^\[\[sources\]\]"), "every source needs a title")
+        path = module_dir / f"module.{lang}.toml"
+        translated = load_toml(path, ModuleTranslationFile, ctx, optional=True)
+        if translated is None:
             continue
-        if url and not re.match(r"^https?://\S+$", str(url)):
-            ctx.add(
-                path, _line_of(raw, re.escape(str(url))), f"source url {url!r} is not a web address"
-            )
-            continue
-        sources.append(Source(title=title, publisher=str(item.get("publisher", "")), url=str(url)))
-    return tuple(sources)
+        docs[lang] = ModuleTexts(**translated.model_dump())
+        texts[lang] = ModuleText(
+            title=translated.title or fi.title,
+            summary=translated.summary or fi.summary,
+            objectives=tuple(translated.objectives or fi.objectives),
+            reflection=tuple(translated.reflection or fi.reflection),
+        )
+    return texts, docs
 
 
-def _module(module_dir: Path, ctx: _Context) -> Module | None:
+def _source(item: SourceFile) -> Source:
+    return Source(
+        title=item.title,
+        publisher=item.publisher,
+        url=item.url,
+        checked=item.checked,
+        secondary=item.secondary,
+    )
+
+
+def _glossary(module_dir: Path, ctx: Collector) -> list[TermFile] | None:
+    path = module_dir / "glossary.toml"
+    glossary = load_toml(path, GlossaryFile, ctx, optional=True)
+    if glossary is None:
+        return None if path.exists() else []
+    for index in _duplicates([t.key for t in glossary.terms]):
+        key = glossary.terms[index].key
+        ctx.add(path, line_in(ctx, path, ("terms", index)), f'duplicate term key "{key}"')
+    return list(glossary.terms)
+
+
+def _scripts(module_dir: Path, ctx: Collector) -> list[ScriptDoc]:
+    """The narrated clips' scripts (``media/*.slides.toml``), validated."""
+    media = module_dir / "media"
+    if not media.is_dir():
+        return []
+    scripts = []
+    for path in sorted(media.glob(f"*{SLIDES_SUFFIX}")):
+        script = load_toml(path, SlidesFile, ctx)
+        if script is not None:
+            scripts.append(ScriptDoc(name=path.name.removesuffix(SLIDES_SUFFIX), script=script))
+    return scripts
+
+
+def _module(module_dir: Path, ctx: Collector) -> tuple[Module, ModuleDoc] | None:
     match = MODULE_DIR.match(module_dir.name)
     if not match:
         ctx.add(module_dir, None, "module folder names look like 01-henkilokohtainen-apu")
         return None
     before = len(ctx.problems)
-    loaded = _module_texts(module_dir, ctx)
-    sections = _sections(module_dir, ctx)
-    quiz = _quiz(module_dir, ctx)
-    if loaded is None:
-        return None
-    data, texts = loaded
     path = module_dir / "module.toml"
-    raw = path.read_text(encoding="utf-8")
-    key, minutes = data.get("key"), data.get("minutes")
-    if not isinstance(key, str) or not KEY.match(key):
-        ctx.add(path, _line_of(raw, r"^key\b"), "key must be lower-case letters, digits and dashes")
-    if not isinstance(minutes, int) or minutes <= 0:
-        ctx.add(path, _line_of(raw, r"^minutes\b"), "minutes must be a whole number above 0")
-    sources = _sources(data, path, raw, ctx)
-    if len(ctx.problems) > before or quiz is None:
+    base = load_toml(path, ModuleFile, ctx)
+    texts, text_docs = _module_texts(module_dir, base, ctx) if base is not None else ({}, {})
+    sections, section_docs = _sections(module_dir, ctx)
+    quiz = _quiz(module_dir, ctx)
+    terms = _glossary(module_dir, ctx)
+    scripts = _scripts(module_dir, ctx)
+    if base is None:
         return None
+    if base.key in RESERVED_MODULE_KEYS:
+        ctx.add(
+            path,
+            line_in(ctx, path, ("key",)),
+            f'"{base.key}" is reserved; give the module another key',
+        )
+    if len(ctx.problems) > before or quiz is None or terms is None:
+        return None
+    compiled_quiz, quiz_doc = quiz
     media = frozenset(
         p for s in sections for t in s.texts.values() for v in t.parts if isinstance(v, Video)
-        for p in (v.src, v.captions) if p
+        for p in (v.src, v.captions, *(track.path for track in v.tracks)) if p
     )  # fmt: skip
-    return Module(
-        key=key,
+    glossary = tuple(
+        Term(
+            key=t.key,
+            module=base.key,
+            texts={
+                lang: TermText(text.term, text.definition)
+                for lang in LANGUAGES
+                if (text := t.text(lang)) is not None
+            },
+        )
+        for t in terms
+    )
+    module = Module(
+        key=base.key,
         folder=module_dir.name,
         number=int(match.group(1)),
         path=module_dir,
-        minutes=minutes,
+        minutes=base.minutes,
         texts=texts,
         sections=tuple(sections),
-        quiz=quiz,
-        sources=sources,
+        quiz=compiled_quiz,
+        sources=tuple(_source(s) for s in base.sources),
         content_hash=_hash(
-            [texts["fi"].title, [s.content_hash for s in sections], quiz.content_hash]
+            [texts["fi"].title, [s.content_hash for s in sections], compiled_quiz.content_hash]
         ),
         media=media,
+        reviewed=base.reviewed,
+        review_months=base.review_months,
+        glossary=glossary,
     )
+    doc = ModuleDoc(
+        folder=module_dir.name,
+        key=base.key,
+        minutes=base.minutes,
+        reviewed=base.reviewed,
+        review_months=base.review_months,
+        texts=text_docs,
+        sources=list(base.sources),
+        sections=section_docs,
+        quiz=quiz_doc,
+        glossary=terms,
+        scripts=scripts,
+    )
+    return module, doc
 
 
-def load_course(root: Path, *, display_root: Path | None = None) -> Course:
-    """Load every module under ``root`` (``content/modules``).
+# ---------------------------------------------------------------------------- pages
 
-    Args:
-        root: the folder holding one folder per module.
-        display_root: paths in problems are shown relative to this (default: two levels up,
-            the repository root for ``content/modules``).
 
-    Raises:
-        ContentError: listing every problem with its file and line.
-    """
-    root = Path(root)
-    ctx = _Context(display_root=display_root or root.parent.parent)
-    if not root.is_dir():
-        ctx.add(root, None, "the content folder does not exist")
-        raise ContentError(ctx.problems)
-    modules = []
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    for folder in folders:
-        module = _module(folder, ctx)
-        if module is not None:
-            modules.append(module)
-    all_loaded = len(modules) == len(folders)
-    keys: dict[str, Module] = {}
-    for module in modules:
-        if module.key in keys:
-            ctx.add(module.path / "module.toml", None, f'duplicate module key "{module.key}"')
-        keys[module.key] = module
+def _page(folder: Path, ctx: Collector) -> tuple[Page, PageDoc] | None:
+    if not KEY_PATTERN.match(folder.name):
+        ctx.add(folder, None, "page folder names are keys: lower-case letters, digits and dashes")
+        return None
+    before = len(ctx.problems)
+    settings = load_toml(folder / "page.toml", PageFile, ctx)
+    files: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name == "page.toml":
+            continue
+        match = PAGE_TEXT_FILE.match(path.name)
+        if match:
+            files[match.group(1) or "fi"] = path
+        else:
+            ctx.add(path, None, "a page folder holds page.toml, page.md, page.sv.md and page.en.md")
+    if settings is not None and settings.key not in (None, folder.name):
+        where = line_in(ctx, folder / "page.toml", ("key",))
+        ctx.add(folder / "page.toml", where, f'key must be the folder\'s name, "{folder.name}"')
+    if "fi" not in files:
+        ctx.add(folder / "page.md", None, "file is missing")
+    texts: dict[str, SectionText] = {}
+    raws: dict[str, str] = {}
+    for lang, path in sorted(files.items()):
+        result = _markdown_text(path, folder, ctx, videos=False)
+        if result is not None:
+            texts[lang], raws[lang] = result
+    if len(ctx.problems) > before or settings is None or "fi" not in texts:
+        return None
+    page = Page(
+        key=folder.name,
+        path=folder,
+        texts=texts,
+        content_hash=_hash(raws["fi"]),
+        sources=tuple(_source(s) for s in settings.sources),
+        reviewed=settings.reviewed,
+        review_months=settings.review_months,
+    )
+    doc = PageDoc(
+        key=folder.name,
+        reviewed=settings.reviewed,
+        review_months=settings.review_months,
+        sources=list(settings.sources),
+        texts=raws,
+    )
+    return page, doc
+
+
+def _pages(pages_dir: Path, ctx: Collector) -> list[tuple[Page, PageDoc]]:
+    if not pages_dir.is_dir():
+        if pages_dir.exists():
+            ctx.add(pages_dir, None, "is a file; content pages go in this folder")
+        return []
+    pages = []
+    for folder in sorted(pages_dir.iterdir()):
+        if folder.name.startswith("."):
+            continue
+        if not folder.is_dir():
+            ctx.add(folder, None, "put each page in its own folder: content/pages/<key>/page.md")
+            continue
+        loaded = _guarded(folder, ctx, _page)
+        if loaded is not None:
+            pages.append(loaded)
+    return pages
+
+
+# ---------------------------------------------------------------------------- the course
+
+
+def _guarded(folder: Path, ctx: Collector, load):  # noqa: ANN001, ANN202 - _module or _page
+    """Load one folder; an unexpected failure becomes a problem naming it, not a traceback."""
+    try:
+        return load(folder, ctx)
+    except Exception as exc:  # noqa: BLE001 - the contract is "a ContentError, never a crash"
+        ctx.add(folder, None, f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}); please report it")
+        return None
+
+
+def _check_links(
+    ctx: Collector, modules: dict[str, Module], terms: dict[str, Term], all_loaded: bool
+) -> None:
     for path, line, kind, target in ctx.links:
+        if kind == "term":
+            # A term linked before its glossary entry is written still leads to the glossary
+            # page: a quality problem while the glossaries are written, not a broken page.
+            if target not in terms and all_loaded:
+                message = f"broken glossary link term:{target} (no glossary.toml defines it)"
+                ctx.defer(path, line, message)
+            continue
         module_key, _, section_key = target.partition("/")
-        module = keys.get(module_key)
+        if kind == "module" and target == "glossary":
+            continue  # module:glossary is the glossary page
+        module = modules.get(module_key)
         if module is None and not all_loaded:
             continue  # the target may be the module that failed; its problem is reported
         wrong_shape = (kind == "module") == bool(section_key)
         if module is None or wrong_shape or (kind == "section" and not module.section(section_key)):
             ctx.add(path, line, f"broken internal link {kind}:{target}")
-    if not modules and not ctx.problems:
+
+
+def load_content(
+    root: Path, *, display_root: Path | None = None, pages_dir: Path | None = None
+) -> LoadedContent:
+    """Load every module under ``root`` and every page under ``pages_dir``.
+
+    Args:
+        root: the folder holding one folder per module (``content/modules``).
+        display_root: paths in problems are shown relative to this (default: two levels up,
+            the repository root for ``content/modules``).
+        pages_dir: the content pages (default: ``pages`` beside ``root``; may be absent).
+
+    Raises:
+        ContentError: listing every problem with its file and line.
+    """
+    root = Path(root)
+    ctx = Collector(display_root=Path(display_root) if display_root else root.parent.parent)
+    if not root.is_dir():
+        ctx.add(root, None, "the content folder does not exist")
+        raise ContentError(ctx.problems)
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    loaded = [m for f in folders if (m := _guarded(f, ctx, _module)) is not None]
+    pages = _pages(Path(pages_dir) if pages_dir else root.parent / "pages", ctx)
+    modules: dict[str, Module] = {}
+    for module, _doc in loaded:
+        if module.key in modules:
+            ctx.add(module.path / "module.toml", None, f'duplicate module key "{module.key}"')
+        modules[module.key] = module
+    terms: dict[str, Term] = {}
+    for module, _doc in loaded:
+        path = module.path / "glossary.toml"
+        for index, term in enumerate(module.glossary):
+            if term.key in terms and terms[term.key].module != module.key:
+                other = modules[terms[term.key].module].folder
+                message = f'term "{term.key}" is already defined in {other}/glossary.toml'
+                ctx.add(path, line_in(ctx, path, ("terms", index)), message)
+            terms.setdefault(term.key, term)
+    _check_links(ctx, modules, terms, all_loaded=len(loaded) == len(folders))
+    if not loaded and not ctx.problems:
         ctx.add(root, None, "there are no modules")
     if ctx.problems:
         raise ContentError(ctx.problems)
-    return Course(modules=tuple(modules), version=_hash([m.content_hash for m in modules]))
+    course = Course(
+        modules=tuple(m for m, _ in loaded),
+        version=_hash([m.content_hash for m, _ in loaded]),
+        pages=tuple(p for p, _ in pages),
+        glossary=tuple(t for m, _ in loaded for t in m.glossary),
+    )
+    doc = CourseDoc(modules=[d for _, d in loaded], pages=[d for _, d in pages])
+    return LoadedContent(
+        course=course,
+        doc=doc,
+        display_root=ctx.display_root,
+        texts=ctx.texts,
+        deferred=tuple(ctx.deferred),
+    )
+
+
+def load_course(
+    root: Path, *, display_root: Path | None = None, pages_dir: Path | None = None
+) -> Course:
+    """Load and validate the course (modules, glossary, pages) under ``root``.
+
+    Args:
+        root: the folder holding one folder per module (``content/modules``).
+        display_root: paths in problems are shown relative to this (default: two levels up,
+            the repository root for ``content/modules``).
+        pages_dir: the content pages (default: ``pages`` beside ``root``; may be absent).
+
+    Raises:
+        ContentError: listing every problem with its file and line.
+    """
+    return load_content(root, display_root=display_root, pages_dir=pages_dir).course

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -28,6 +30,17 @@ class Source:
     title: str
     publisher: str = ""
     url: str = ""
+    checked: date | None = None  # when the source was last read
+    secondary: bool = (
+        False  # news, theses, other sectors' guides: used only where no primary says it
+    )
+
+
+class CaptionTrack(NamedTuple):
+    """A captions file of a self-hosted video in one language."""
+
+    language: str
+    path: str  # WebVTT path relative to the module folder
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,7 @@ class Video:
     captions_lang: str = DEFAULT_LANGUAGE
     video_id: str = ""  # youtube/vimeo
     transcript: Markup = EMPTY
+    tracks: tuple[CaptionTrack, ...] = ()  # file: every language's captions found, fi sv en order
 
     @property
     def embed_url(self) -> str:
@@ -136,6 +150,30 @@ class Quiz:
 
 
 @dataclass(frozen=True)
+class TermText:
+    term: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary term; sections link to it with ``[text](term:<key>)``."""
+
+    key: str
+    module: str  # key of the module whose glossary.toml defines it
+    texts: Mapping[str, TermText]
+
+    def text(self, language: str) -> tuple[TermText, bool]:
+        """The term in ``language`` (or Finnish) and whether it fell back."""
+        return pick(self.texts, language)  # type: ignore[return-value]
+
+    @property
+    def anchor(self) -> str:
+        """The id of the term on the glossary page (``/modules/glossary#term-<key>``)."""
+        return f"term-{self.key}"
+
+
+@dataclass(frozen=True)
 class ModuleText:
     title: str
     summary: str
@@ -158,6 +196,9 @@ class Module:
     sources: tuple[Source, ...]
     content_hash: str
     media: frozenset[str] = field(default_factory=frozenset)
+    reviewed: date | None = None  # when the module was last checked against its sources
+    review_months: int = 12  # how often it is due for review
+    glossary: tuple[Term, ...] = ()
 
     def text(self, language: str) -> tuple[ModuleText, bool]:
         return pick(self.texts, language)  # type: ignore[return-value]
@@ -175,11 +216,36 @@ class Module:
 
 
 @dataclass(frozen=True)
+class Page:
+    """A content page outside the modules (``content/pages/<key>/``), e.g. whom to contact."""
+
+    key: str
+    path: Path
+    texts: Mapping[str, SectionText]  # a page has no videos: its parts are HTML only
+    content_hash: str
+    sources: tuple[Source, ...] = ()
+    reviewed: date | None = None
+    review_months: int = 12
+
+    def text(self, language: str) -> tuple[SectionText, bool]:
+        """The page in ``language`` (or Finnish) and whether it fell back."""
+        return pick(self.texts, language)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
 class Course:
     """The whole course, loaded once at start-up."""
 
     modules: tuple[Module, ...]
-    version: str
+    version: str  # from the modules only: pages and the glossary do not change it
+    pages: tuple[Page, ...] = ()
+    glossary: tuple[Term, ...] = ()  # every module's terms, in module order
 
     def module(self, key: str) -> Module | None:
         return next((m for m in self.modules if m.key == key), None)
+
+    def page(self, key: str) -> Page | None:
+        return next((p for p in self.pages if p.key == key), None)
+
+    def term(self, key: str) -> Term | None:
+        return next((t for t in self.glossary if t.key == key), None)

@@ -9,19 +9,19 @@ discussion) or ``course`` (when the course is complete).
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from elearn.content.loader import ContentError, Problem
-from elearn.content.model import DEFAULT_LANGUAGE, LANGUAGES, pick
+from elearn.content.files import INTERNAL_ERROR, Collector, line_in, load_toml
+from elearn.content.model import LANGUAGES, pick
+from elearn.content.problems import ContentError
+from elearn.content.schema import SURVEY_TRIGGERS, SURVEY_TYPES, SurveyFile, SurveyTexts
 
 DEFAULT_SURVEY_DIR = Path(__file__).resolve().parents[2] / "content" / "surveys"
-TRIGGERS = ("module_quiz", "discussion", "course")
-TYPES = ("scale", "choice", "text", "nps")
-KEY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+TRIGGERS = SURVEY_TRIGGERS
+TYPES = SURVEY_TYPES
+DEFAULT_MAX_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -77,104 +77,45 @@ class Survey:
         return pick(self.intros, language)[0] if self.intros else ""  # type: ignore[return-value]
 
 
-def _texts(value, path: Path, line: int | None, what: str, problems: list) -> dict[str, str] | None:
-    if not isinstance(value, dict) or not isinstance(value.get(DEFAULT_LANGUAGE), str):
-        problems.append(
-            Problem(str(path), line, f'{what} needs texts like fi = "...", sv = "...", en = "..."')
-        )
+def _texts(texts: SurveyTexts) -> dict[str, str]:
+    return {lang: getattr(texts, lang) for lang in LANGUAGES}
+
+
+def _survey(path: Path, ctx: Collector) -> Survey | None:
+    data = load_toml(path, SurveyFile, ctx)
+    if data is None:
         return None
-    missing = [lang for lang in LANGUAGES if not str(value.get(lang, "")).strip()]
-    if missing:
-        problems.append(Problem(str(path), line, f"{what} has no text in: {', '.join(missing)}"))
-    return {k: v for k, v in value.items() if k in LANGUAGES and isinstance(v, str)}
-
-
-def _line(raw: str, key: str) -> int | None:
-    match = re.search(rf'^\s*key\s*=\s*"{re.escape(key)}"', raw, re.MULTILINE)
-    return raw.count("\n", 0, match.start()) + 1 if match else None
-
-
-def _survey(path: Path, shown: str, problems: list) -> Survey | None:
-    raw = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+)", str(exc))
-        problems.append(
-            Problem(shown, int(match.group(1)) if match else None, f"TOML syntax error: {exc}")
-        )
+    seen: set[str] = set()
+    for index, item in enumerate(data.questions):
+        if item.key in seen:
+            where = line_in(ctx, path, ("questions", index))
+            ctx.add(path, where, f'duplicate question key "{item.key}"')
+        seen.add(item.key)
+    if len(seen) < len(data.questions):
         return None
-    before = len(problems)
-    key, trigger = data.get("key"), data.get("trigger")
-    if not isinstance(key, str) or not KEY.match(key):
-        problems.append(Problem(shown, None, "key must be lower-case letters, digits and dashes"))
-    if trigger not in TRIGGERS:
-        problems.append(Problem(shown, None, f"trigger must be one of {', '.join(TRIGGERS)}"))
-    if not isinstance(data.get("anonymous"), bool):
-        problems.append(Problem(shown, None, "anonymous must be true or false"))
-    titles = _texts(data.get("title"), shown, None, "title", problems)
-    intros = _texts(data["intro"], shown, None, "intro", problems) if "intro" in data else {}
-    questions, seen = [], set()
-    for item in data.get("questions") or []:
-        qkey = item.get("key")
-        line = _line(raw, qkey) if isinstance(qkey, str) else None
-        if not isinstance(qkey, str) or not KEY.match(qkey) or qkey in seen:
-            problems.append(
-                Problem(shown, line, f"question key {qkey!r} is missing, malformed or repeated")
-            )
-            continue
-        seen.add(qkey)
-        qtype = item.get("type")
-        if qtype not in TYPES:
-            problems.append(
-                Problem(shown, line, f'question "{qkey}": type must be one of {", ".join(TYPES)}')
-            )
-            continue
-        texts = _texts(item.get("text"), shown, line, f'question "{qkey}"', problems)
+    questions = []
+    for item in data.questions:
         extra: dict = {}
-        if qtype == "scale":
-            extra["low"] = _texts(
-                item.get("low"), shown, line, f'question "{qkey}" low label', problems
+        if item.type == "scale":
+            extra.update(low=_texts(item.low), high=_texts(item.high))  # type: ignore[arg-type]
+        if item.type == "choice":
+            extra["options"] = tuple(SurveyOption(o.key, _texts(o.text)) for o in item.options)
+        if item.type == "text":
+            extra["max_length"] = item.max_length or DEFAULT_MAX_LENGTH
+        questions.append(
+            SurveyQuestion(
+                key=item.key, type=item.type, texts=_texts(item.text), required=item.required,
+                **extra,
             )
-            extra["high"] = _texts(
-                item.get("high"), shown, line, f'question "{qkey}" high label', problems
-            )
-        if qtype == "choice":
-            options = []
-            for option in item.get("options") or []:
-                otexts = _texts(
-                    option.get("text"), shown, line, f'question "{qkey}" option', problems
-                )
-                if isinstance(option.get("key"), str) and otexts:
-                    options.append(SurveyOption(option["key"], otexts))
-            if len(options) < 2:
-                problems.append(
-                    Problem(shown, line, f'question "{qkey}" needs at least two options')
-                )
-            extra["options"] = tuple(options)
-        if qtype == "text":
-            max_length = item.get("max_length", 1000)
-            if not isinstance(max_length, int) or not 1 <= max_length <= 5000:
-                problems.append(
-                    Problem(shown, line, f'question "{qkey}": max_length must be 1-5000')
-                )
-            else:
-                extra["max_length"] = max_length
-        if texts:
-            questions.append(
-                SurveyQuestion(
-                    key=qkey,
-                    type=qtype,
-                    texts=texts,
-                    required=item.get("required") is True,
-                    **extra,
-                )
-            )
-    if not questions:
-        problems.append(Problem(shown, None, "the survey has no [[questions]]"))
-    if len(problems) > before:
-        return None
-    return Survey(key, trigger, data["anonymous"], titles, intros, tuple(questions))
+        )  # fmt: skip
+    return Survey(
+        key=data.key,
+        trigger=data.trigger,
+        anonymous=data.anonymous,
+        titles=_texts(data.title),
+        intros=_texts(data.intro) if data.intro else {},
+        questions=tuple(questions),
+    )
 
 
 def load_surveys(root: Path, *, display_root: Path | None = None) -> dict[str, Survey]:
@@ -184,22 +125,26 @@ def load_surveys(root: Path, *, display_root: Path | None = None) -> dict[str, S
         ContentError: naming every broken file (and line where known).
     """
     root = Path(root)
-    display = display_root or root.parent.parent
-    problems: list[Problem] = []
+    ctx = Collector(display_root=Path(display_root) if display_root else root.parent.parent)
     surveys: dict[str, Survey] = {}
-    for path in sorted(root.glob("*.toml")) if root.is_dir() else []:
+    paths = (
+        sorted(p for p in root.glob("*.toml") if not p.name.startswith("."))
+        if root.is_dir()
+        else []
+    )
+    for path in paths:
         try:
-            shown = str(path.relative_to(display))
-        except ValueError:
-            shown = str(path)
-        survey = _survey(path, shown, problems)
+            survey = _survey(path, ctx)
+        except Exception as exc:  # noqa: BLE001 - the contract is "a ContentError, never a crash"
+            ctx.add(path, None, f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}); please report it")
+            continue
         if survey is not None:
             if survey.key in surveys:
-                problems.append(Problem(shown, None, f'duplicate survey key "{survey.key}"'))
+                ctx.add(path, line_in(ctx, path, ("key",)), f'duplicate survey key "{survey.key}"')
             surveys[survey.key] = survey
-    for trigger in TRIGGERS:
+    for trigger in TRIGGERS if not ctx.problems else ():  # a broken file may be the one
         if not any(s.trigger == trigger for s in surveys.values()):
-            problems.append(Problem(str(root), None, f"no survey has trigger {trigger}"))
-    if problems:
-        raise ContentError(problems)
+            ctx.add(root, None, f"no survey has trigger {trigger}")
+    if ctx.problems:
+        raise ContentError(ctx.problems)
     return surveys

@@ -84,63 +84,18 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # A transaction that must write takes the write lock at once (see write_transaction),
-        # so it waits its turn instead of failing with "database is locked" mid-way.
+        # A transaction that must write takes the write lock at once (``begin_write`` and
+        # the request lifecycle), so it waits its turn instead of failing with "database is
+        # locked" mid-way.
         immediate = connection.get_execution_options().get("sqlite_immediate")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def write_transaction(session: Any) -> None:
-    """Start a new transaction that will write and must be serialised with other writers.
+def begin_write(session: Any) -> None:
+    """Begin the session's next transaction as a writer: ``BEGIN IMMEDIATE`` on SQLite.
 
-    Ends the current (read) transaction first. On SQLite the new one begins IMMEDIATE (the
-    database write lock); on PostgreSQL services take row locks inside it.
+    For commands and background work, which commit their own small transactions (requests
+    get this from ``core.lifecycle``). The session must have no transaction open: a read
+    transaction on SQLite cannot become a write one once another writer has committed.
     """
-    session.commit()
     session.connection(execution_options={"sqlite_immediate": True})
-
-
-def keep_prepared_statements(app: Any, db: Any) -> None:
-    """End a request that only read with COMMIT instead of ROLLBACK, on PostgreSQL.
-
-    psycopg prepares a statement the fifth time a connection runs it, so the server skips
-    parsing and planning it again, but forgets every prepared statement at each ROLLBACK.
-    The session ends every request's transaction with a ROLLBACK, so the statements every
-    page runs (the signed-in person, their progress) were planned afresh on each request.
-    For a transaction that ran only SELECT statements, COMMIT ends it with the same effect.
-    Anything else (a write, a savepoint, a statement not starting with SELECT, pending ORM
-    changes, an error) still ends with ROLLBACK.
-    """
-    with app.app_context():
-        engine = db.engine
-    if engine.dialect.name != "postgresql":
-        return
-
-    @event.listens_for(engine, "begin")
-    def _new_transaction(connection: Any) -> None:
-        connection.info.pop("elearn_wrote", None)
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _note_writes(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip()[:6].upper() != "SELECT":
-            connection.info["elearn_wrote"] = True
-
-    @app.teardown_appcontext
-    def _end_reads_with_commit(exc: BaseException | None) -> None:
-        # Registered after Flask-SQLAlchemy's teardown, so it runs before the session is
-        # removed (teardown functions run in reverse order).
-        if exc is not None or not db.session.registry.has():
-            return
-        session = db.session.registry()
-        transaction = session.get_transaction()
-        if transaction is None or not transaction.is_active:
-            return  # nothing begun, or a failed flush that only a rollback can end
-        if session.new or session.dirty or session.deleted:
-            return
-        try:
-            if not session.connection().info.get("elearn_wrote"):
-                session.commit()
-        except sa.exc.SQLAlchemyError:
-            # The response is made already; the session's removal rolls back, as it would
-            # without this.
-            log.warning("ending a read-only transaction with COMMIT failed", exc_info=True)

@@ -1,4 +1,8 @@
-"""Sending e-mail with the standard library: to the log in development, by SMTP otherwise."""
+"""Building e-mail and handing it to the mail server (to the log in development).
+
+Nothing here is called while a person waits for a page: messages go through the outbox
+(``elearn.outbox``), whose sender calls ``transmit`` after the change is committed.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
 from flask import current_app
 
@@ -30,7 +35,13 @@ class Attachment:
 
 
 def build_message(
-    to: str, subject: str, text: str, *, sender: str, attachments: tuple[Attachment, ...] = ()
+    to: str,
+    subject: str,
+    text: str,
+    *,
+    sender: str,
+    attachments: tuple[Attachment, ...] = (),
+    message_id: str | None = None,
 ) -> EmailMessage:
     """Build a plain-text UTF-8 message with optional attachments."""
     msg = EmailMessage()
@@ -38,7 +49,7 @@ def build_message(
     msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False, usegmt=True)
-    msg["Message-ID"] = make_msgid(domain="elearn.local")
+    msg["Message-ID"] = message_id or make_msgid(domain="elearn.local")
     msg.set_content(text, charset="utf-8")
     for a in attachments:
         msg.add_attachment(
@@ -47,20 +58,17 @@ def build_message(
     return msg
 
 
-def send_mail(
-    to: str, subject: str, text: str, *, attachments: tuple[Attachment, ...] = ()
-) -> EmailMessage:
-    """Send one message with the configured backend and return it.
+def transmit(msg: EmailMessage, config: Any = None) -> None:
+    """Hand one message to the configured backend.
 
     Raises:
-        MailError: the SMTP server refused the message or could not be reached.
+        MailError: the SMTP server refused the message or could not be reached in time.
     """
-    config = current_app.config
-    msg = build_message(to, subject, text, sender=config["MAIL_FROM"], attachments=attachments)
+    config = config if config is not None else current_app.config
     if config["MAIL_BACKEND"] == "log":
         # Development only (refused in production): the log is where the developer reads mail.
-        log.info("mail to %s: %s\n%s", to, subject, text)
-        return msg
+        log.info("mail to %s: %s\n%s", msg["To"], msg["Subject"], msg.get_content())
+        return
     try:
         smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
         with smtp_class(
@@ -73,6 +81,5 @@ def send_mail(
             smtp.send_message(msg)
     except (OSError, smtplib.SMTPException) as exc:
         # The Message-ID, not the address: application logs hold no personal data.
-        log.exception("sending mail %s failed", msg["Message-ID"])
-        raise MailError(str(exc)) from exc
-    return msg
+        log.warning("sending mail %s failed: %s", msg["Message-ID"], type(exc).__name__)
+        raise MailError(type(exc).__name__) from exc

@@ -25,7 +25,7 @@ ALLOWED_TAGS = frozenset(
         "iframe",
     }
 )  # fmt: skip
-ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
 EMPTY = Markup("")  # the empty, trivially safe fragment
 
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\bsrc=)[^>]*>.*?</iframe>", re.DOTALL | re.IGNORECASE)

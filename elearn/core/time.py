@@ -24,7 +24,16 @@ def to_local(instant: datetime) -> datetime:
 
 
 class NonexistentLocalTime(ValueError):
-    """The local wall-clock time does not exist (skipped when clocks move forward)."""
+    """The local wall-clock time does not exist (skipped when clocks move forward).
+
+    ``local`` is the time asked for; ``part`` may say which part of a form it was ("start",
+    "end") so the message can point at the field to change.
+    """
+
+    def __init__(self, local: datetime, part: str = "") -> None:
+        super().__init__(local.isoformat())
+        self.local = local
+        self.part = part
 
 
 def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
@@ -41,7 +50,7 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
     first = local.replace(tzinfo=zone, fold=0)
     instant = first.astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) != local:
-        raise NonexistentLocalTime(local.isoformat())
+        raise NonexistentLocalTime(local)
     return instant
 
 

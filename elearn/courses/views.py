@@ -5,24 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, send_from_directory, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from elearn.content.model import Module, Section
-from elearn.core.db import write_transaction
 from elearn.core.fragments import shared_fragment
+from elearn.core.i18n import current_language
 from elearn.core.time import utcnow
 from elearn.courses import bp
 from elearn.courses.services import find, get_course, learner_progress
-from elearn.discussions import services as discussions
-from elearn.extensions import db
+from elearn.journal import services as journal
 from elearn.progress.services import mark_section_read, section_is_read
 
 
 def _language() -> str:
-    return str(get_locale())
+    return current_language()
 
 
 def _module_or_404(module_key: str) -> Module:
@@ -55,13 +53,36 @@ def overview() -> Any:
     )
 
 
+@bp.get("/glossary")
+@login_required
+def glossary() -> Any:
+    """Every term of the course, in alphabetical order of the reader's language."""
+    lang = _language()
+    terms = []
+    for term in get_course().glossary:
+        text, fell_back = term.text(lang)
+        terms.append((term, text, fell_back))
+    terms.sort(key=lambda t: t[1].term.casefold())
+    return render_template("courses/glossary.html", terms=terms, lang=lang)
+
+
+@bp.get("/pages/<page_key>")
+@login_required
+def page(page_key: str) -> Any:
+    """A content page outside the modules, such as whom to contact for help."""
+    found = get_course().page(page_key)
+    if found is None:
+        abort(404)
+    return render_template("courses/page.html", page=found, lang=_language())
+
+
 @bp.get("/<module_key>")
 @login_required
 def module(module_key: str) -> Any:
     """A module: objectives, sections, reflection questions, quiz and sources."""
     found = _module_or_404(module_key)
     progress = learner_progress(current_user.id).for_module(found.key)
-    entries = {e.question_no: e for e in discussions.journal(current_user.id, found.key)}
+    entries = {e.question_no: e for e in journal.entries(current_user.id, found.key)}
     return render_template(
         "courses/module.html",
         module=found,
@@ -119,10 +140,7 @@ def mark_read(module_key: str, section_key: str) -> Any:
     """Mark a section read and go on to the next one (or back to the module)."""
     found, sec = _section_or_404(module_key, section_key)
     if FlaskForm().validate_on_submit():
-        user_id = current_user.id  # read before the commit below expires the loaded person
-        write_transaction(db.session)  # two tabs: the second waits its turn on SQLite
-        mark_section_read(user_id, found, sec, now=utcnow())
-        db.session.commit()
+        mark_section_read(current_user.id, found, sec, now=utcnow())
         flash(_("Marked as read."), "success")
     index = found.sections.index(sec)
     if index + 1 < len(found.sections):

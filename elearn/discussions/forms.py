@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from elearn.admin.forms import MultiCheckboxField
+from elearn.core.forms import MultiCheckboxField
 
 
 class SlotFields(FlaskForm):

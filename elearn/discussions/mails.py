@@ -1,19 +1,19 @@
-"""Booking notifications to the learner and the supervisor, each with a calendar entry."""
+"""Booking notifications to the learner and the supervisor, each with a calendar entry, and
+the learner's notice that a memo is ready. Queued in the outbox with the change itself."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from elearn.core.mail import Attachment, MailError, send_mail
-from elearn.core.web import format_local_datetime
+from elearn.core.i18n import format_local_datetime
+from elearn.core.mail import Attachment
 from elearn.discussions.calendar import booking_calendar
 from elearn.discussions.models import Booking
-
-log = logging.getLogger("elearn.discussions")
+from elearn.outbox import services as outbox
 
 KINDS = ("booked", "changed", "cancelled", "reminder")
 
@@ -43,12 +43,12 @@ def _texts(kind: str, booking: Booking) -> tuple[str, str]:
     return subjects[kind], body
 
 
-def notify(booking: Booking, kind: str, *, now: datetime) -> bool:
-    """E-mail the learner and the supervisor; False when a message could not be sent.
+def queue(booking: Booking, kind: str, *, now: datetime) -> None:
+    """Queue the ``kind`` message of a booking to the learner and the supervisor.
 
-    A failed message is logged and reported to the caller; the booking itself stands.
+    Each message has its own key (booking, kind, calendar sequence, person), so a retried
+    request or a second reminder run never queues it twice.
     """
-    sent = True
     for person in (booking.learner, booking.slot.supervisor):
         with force_locale(person.language):
             subject, body = _texts(kind, booking)
@@ -60,12 +60,53 @@ def notify(booking: Booking, kind: str, *, now: datetime) -> bool:
                 cancel=kind == "cancelled",
             )
         method = "CANCEL" if kind == "cancelled" else "REQUEST"
-        attachment = Attachment(
-            "keskustelu.ics", ics, "text", "calendar", {"method": method, "charset": "utf-8"}
+        outbox.enqueue(
+            key=f"booking:{booking.id}:{kind}:{booking.sequence}:{person.id}",
+            to=person.email,
+            subject=subject,
+            body=body,
+            user_id=person.id,
+            about_user_id=booking.learner_id,
+            now=now,
+            attachments=(
+                Attachment(
+                    "keskustelu.ics",
+                    ics,
+                    "text",
+                    "calendar",
+                    {"method": method, "charset": "utf-8"},
+                ),
+            ),
         )
-        try:
-            send_mail(person.email, subject, body, attachments=(attachment,))
-        except MailError:
-            log.warning("booking %s: %s mail to user %s failed", booking.id, kind, person.id)
-            sent = False
-    return sent
+
+
+def _booking_url(booking: Booking) -> str:
+    endpoint, values = "discussions.learner_booking", {"booking_id": booking.id}
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        with current_app.test_request_context():
+            path = url_for(endpoint, **values)
+    return current_app.config["ELEARN_BASE_URL"] + path
+
+
+def queue_memo_ready(booking: Booking, *, now: datetime) -> None:
+    """Tell the learner that the memo of their discussion is ready to read and confirm."""
+    learner = booking.learner
+    with force_locale(learner.language):
+        subject = _("The memo of your reflective discussion is ready")
+        body = _(
+            "Hello,\n\n%(supervisor)s has written the memo of your reflective discussion on "
+            "%(when)s. Read it, comment if you like, and confirm it here:\n%(url)s\n",
+            supervisor=booking.slot.supervisor.display_name,
+            when=format_local_datetime(booking.slot.starts_at),
+            url=_booking_url(booking),
+        )
+    outbox.enqueue(
+        key=f"booking:{booking.id}:memo:{now.isoformat()}",
+        to=learner.email,
+        subject=subject,
+        body=body,
+        user_id=learner.id,
+        now=now,
+    )

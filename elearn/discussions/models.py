@@ -1,4 +1,4 @@
-"""Discussion times, bookings (with the memo), and the learner's private journal."""
+"""Discussion times and bookings, with the memo and the journal answers shared for them."""
 
 from __future__ import annotations
 
@@ -119,31 +119,29 @@ class Booking(db.Model):
 
     slot: so.Mapped[DiscussionSlot] = so.relationship(back_populates="bookings")
     learner = so.relationship("User", foreign_keys=[learner_id])
-    shared_entries: so.Mapped[list[JournalEntry]] = so.relationship(
-        secondary="booking_shares", order_by="JournalEntry.module_key"
+    shared_entries: so.Mapped[list[SharedEntry]] = so.relationship(
+        order_by="(SharedEntry.module_key, SharedEntry.entry_id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
 
-class JournalEntry(db.Model):
-    """A learner's answer to one of a module's reflection questions; private unless shared."""
+class SharedEntry(db.Model):
+    """A journal answer the learner shared with a booking, as it was when they booked.
 
-    __tablename__ = "journal_entries"
-    __table_args__ = (sa.UniqueConstraint("user_id", "module_key", "question_no"),)
+    The text is a copy: what the learner writes in their journal later stays private. The
+    share goes when the journal entry is deleted (the learner takes it back).
+    """
 
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    module_key: so.Mapped[str] = so.mapped_column(sa.String(80))
-    question_no: so.Mapped[int]
-    question: so.Mapped[str] = so.mapped_column(sa.Text)  # the question as it was answered
-    body: so.Mapped[str] = so.mapped_column(sa.Text)
-    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    __tablename__ = "booking_shares"
 
-
-booking_shares = sa.Table(
-    "booking_shares",
-    db.metadata,
-    sa.Column("booking_id", sa.ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column(
-        "entry_id", sa.ForeignKey("journal_entries.id", ondelete="CASCADE"), primary_key=True
-    ),
-)
+    booking_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True
+    )
+    entry_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("journal_entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    module_key: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
+    question: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    body: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    shared_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

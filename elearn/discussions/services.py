@@ -1,10 +1,12 @@
-"""Discussion operations: times and series, booking under locks, cancelling, journal,
-attendance and memos, reminders. Functions flush; the request handler commits.
+"""Discussion operations: times and series, booking under locks, cancelling, attendance and
+memos, reminders. Functions flush; the request handler commits. Each operation that people
+must hear about queues its messages in the outbox in the same transaction.
 
 Booking rules hold under concurrency: the booking transaction first updates the time's row
-(``lock_version``), which is a row lock on PostgreSQL and, with ``write_transaction``, the
-write lock on SQLite; then it locks the learner's row; only then does it count places and
-check the learner's other bookings. Constraints back this up in the database.
+(``lock_version``), which is a row lock on PostgreSQL (on SQLite the request already holds
+the database's write lock: writers begin ``IMMEDIATE``); then it locks the learner's row;
+only then does it count places and check the learner's other bookings. Constraints back
+this up in the database.
 """
 
 from __future__ import annotations
@@ -13,25 +15,32 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from elearn.accounts.models import Role, User, cohort_supervisors
-from elearn.core.time import local_to_utc
+from elearn.audit import services as audit
+from elearn.core.errors import DomainError
+from elearn.core.time import NonexistentLocalTime, local_to_utc
+from elearn.discussions import mails
 from elearn.discussions.models import (
     Attendance,
     Booking,
     BookingStatus,
     DiscussionSlot,
-    JournalEntry,
     PlaceKind,
+    SharedEntry,
 )
 from elearn.extensions import db
+from elearn.journal.services import JournalEntry
+from elearn.progress import services as progress
 
 
-class DiscussionError(Exception):
+class DiscussionError(DomainError):
     """Base of the domain errors raised here; ``code`` is stable for views and tests."""
 
     code = "discussion_error"
@@ -47,32 +56,50 @@ class Overlaps(DiscussionError):
 
 class SlotFull(DiscussionError):
     code = "full"
+    message = _l("This time is full.")
 
 
 class SlotUnavailable(DiscussionError):
     """Cancelled, already started, or not offered to this learner."""
 
     code = "unavailable"
+    message = _l("This time can no longer be booked. Choose another one.")
 
 
 class AlreadyHasUpcoming(DiscussionError):
     code = "one_upcoming"
+    message = _l(
+        "You can have one upcoming discussion at a time. Cancel it first if you want another time."
+    )
 
 
 class BookingOverlaps(DiscussionError):
     code = "booking_overlaps"
+    message = _l("This time overlaps another discussion you have booked.")
 
 
 class AlreadyBooked(DiscussionError):
     code = "already_booked"
+    message = _l("You have already booked this time.")
+    category = "info"
 
 
 class TooLateToCancel(DiscussionError):
     code = "too_late"
+    message = _l(
+        "It is too late to cancel on the site (less than %(hours)s hours left). "
+        "Contact your supervisor."
+    )
 
 
 class CapacityBelowBookings(DiscussionError):
     code = "capacity"
+    message = _l("There are more bookings than that already.")
+
+
+class MemoTooEarly(DiscussionError):
+    code = "memo_too_early"
+    message = _l("You can write the memo once the discussion has begun.")
 
 
 @dataclass(frozen=True)
@@ -159,27 +186,36 @@ def series_starts(
     weeks: int,
     zone: ZoneInfo,
 ) -> list[tuple[datetime, datetime]]:
-    """UTC (start, end) pairs for a weekly series, laid out in local wall-clock time.
+    """UTC (start, end) pairs for a weekly series in a local wall-clock window.
 
-    Every week keeps the same local times across daylight saving changes.
+    Every week's window opens at the same local time across daylight saving changes. A
+    length is a duration: it is added to the start instant, so a discussion over the hour
+    repeated in autumn lasts as long as any other (and the next starts after it, in real time).
 
     Raises:
-        NonexistentLocalTime: a time falls in the hour skipped in spring.
+        NonexistentLocalTime: the window's start or end (``part``) falls in the hour skipped
+            in spring.
     """
+    length, pause = timedelta(minutes=minutes), timedelta(minutes=break_minutes)
     spans = []
     for week in range(weeks):
         day = first_day + timedelta(weeks=week)
-        cursor = datetime.combine(day, window_start)
-        end_of_window = datetime.combine(day, window_end)
-        while cursor + timedelta(minutes=minutes) <= end_of_window:
-            end = cursor + timedelta(minutes=minutes)
-            spans.append((local_to_utc(cursor, zone), local_to_utc(end, zone)))
-            cursor = end + timedelta(minutes=break_minutes)
+        try:
+            cursor = local_to_utc(datetime.combine(day, window_start), zone)
+        except NonexistentLocalTime as exc:
+            raise NonexistentLocalTime(exc.local, "start") from exc
+        try:
+            closes = local_to_utc(datetime.combine(day, window_end), zone)
+        except NonexistentLocalTime as exc:
+            raise NonexistentLocalTime(exc.local, "end") from exc
+        while cursor + length <= closes:
+            spans.append((cursor, cursor + length))
+            cursor += length + pause
     return spans
 
 
-def update_slot(slot: DiscussionSlot, plan: SlotPlan) -> bool:
-    """Change a time; returns True when booked learners must hear about it.
+def update_slot(slot: DiscussionSlot, plan: SlotPlan, *, now: datetime) -> bool:
+    """Change a time; returns True when booked learners were told (by mail) of the change.
 
     Raises:
         Overlaps: the new time overlaps another own time.
@@ -207,11 +243,14 @@ def update_slot(slot: DiscussionSlot, plan: SlotPlan) -> bool:
             booking.sequence += 1
             booking.reminder_sent_at = None  # a moved time deserves its own reminder
     db.session.flush()
+    if changed:
+        for booking in slot.active_bookings:
+            mails.queue(booking, "changed", now=now)
     return changed
 
 
 def cancel_slot(slot: DiscussionSlot, *, now: datetime) -> list[Booking]:
-    """Cancel a time and every booking in it; returns the bookings to notify."""
+    """Cancel a time and every booking in it; returns the bookings whose learners are told."""
     _lock_slot(slot.id)
     slot.cancelled_at = now
     affected = slot.active_bookings
@@ -220,6 +259,8 @@ def cancel_slot(slot: DiscussionSlot, *, now: datetime) -> list[Booking]:
         booking.cancelled_at = now
         booking.sequence += 1
     db.session.flush()
+    for booking in affected:
+        mails.queue(booking, "cancelled", now=now)
     return affected
 
 
@@ -326,9 +367,16 @@ def book(
         message=message.strip(),
         created_at=now,
     )
-    booking.shared_entries = [e for e in share if e.user_id == learner.id]
+    booking.shared_entries = [
+        SharedEntry(
+            entry_id=e.id, module_key=e.module_key, question=e.question, body=e.body, shared_at=now
+        )
+        for e in share
+        if e.user_id == learner.id
+    ]
     db.session.add(booking)
     db.session.flush()
+    mails.queue(booking, "booked", now=now)
     return booking
 
 
@@ -346,12 +394,13 @@ def cancel_booking(booking: Booking, *, now: datetime, deadline: timedelta) -> N
         TooLateToCancel: the deadline has passed.
     """
     if booking.slot.starts_at - now < deadline:
-        raise TooLateToCancel()
+        raise TooLateToCancel(hours=int(deadline.total_seconds() // 3600))
     _lock_slot(booking.slot_id)
     booking.status = BookingStatus.CANCELLED.value
     booking.cancelled_at = now
     booking.sequence += 1
     db.session.flush()
+    mails.queue(booking, "cancelled", now=now)
 
 
 def learner_bookings(learner_id: int) -> list[Booking]:
@@ -408,7 +457,17 @@ def record_memo(
     private: str,
     now: datetime,
 ) -> None:
-    """The supervisor marks attendance and writes the memo; the learner's confirmation resets."""
+    """The supervisor marks attendance and writes the memo; the learner's confirmation resets.
+
+    The learner is told by mail when a memo is first ready, and again when it changes after
+    they had confirmed it.
+
+    Raises:
+        MemoTooEarly: the discussion has not begun.
+    """
+    if booking.slot.starts_at > now:
+        raise MemoTooEarly()
+    tell = booking.memo_written_at is None or booking.learner_confirmed_at is not None
     booking.attendance = attendance.value
     booking.memo_summary = summary.strip()
     booking.memo_followups = followups.strip()
@@ -416,6 +475,8 @@ def record_memo(
     booking.memo_written_at = now
     booking.learner_confirmed_at = None
     db.session.flush()
+    if tell:
+        mails.queue_memo_ready(booking, now=now)
 
 
 def respond_to_memo(booking: Booking, *, comment: str, confirm: bool, now: datetime) -> None:
@@ -426,39 +487,26 @@ def respond_to_memo(booking: Booking, *, comment: str, confirm: bool, now: datet
     db.session.flush()
 
 
-def save_journal(
-    user_id: int, module_key: str, question_no: int, question: str, body: str, *, now: datetime
-) -> JournalEntry | None:
-    """Write (or clear) the learner's answer to one reflection question."""
-    entry = db.session.scalar(
-        sa.select(JournalEntry).where(
-            JournalEntry.user_id == user_id,
-            JournalEntry.module_key == module_key,
-            JournalEntry.question_no == question_no,
+def open_preparation(booking: Booking, *, actor: User, now: datetime) -> None:
+    """Record in the audit log that ``actor`` saw the preparation and memo page of a booking,
+    and each journal answer shared with it."""
+    audit.record(
+        audit.AuditAction.MEMO_VIEWED,
+        "booking",
+        booking.id,
+        actor_id=actor.id,
+        subject_id=booking.learner_id,
+        now=now,
+    )
+    for shared in booking.shared_entries:
+        audit.record(
+            audit.AuditAction.JOURNAL_VIEWED,
+            "journal_entry",
+            shared.entry_id,
+            actor_id=actor.id,
+            subject_id=booking.learner_id,
+            now=now,
         )
-    )
-    body = body.strip()
-    if not body:
-        if entry is not None:
-            db.session.delete(entry)
-            db.session.flush()
-        return None
-    if entry is None:
-        entry = JournalEntry(user_id=user_id, module_key=module_key, question_no=question_no)
-        db.session.add(entry)
-    entry.question, entry.body, entry.updated_at = question, body, now
-    db.session.flush()
-    return entry
-
-
-def journal(user_id: int, module_key: str | None = None) -> list[JournalEntry]:
-    """A learner's journal entries (one module or all)."""
-    stmt = sa.select(JournalEntry).where(JournalEntry.user_id == user_id)
-    if module_key is not None:
-        stmt = stmt.where(JournalEntry.module_key == module_key)
-    return list(
-        db.session.scalars(stmt.order_by(JournalEntry.module_key, JournalEntry.question_no))
-    )
 
 
 def due_reminders(*, now: datetime, ahead: timedelta) -> list[int]:
@@ -478,8 +526,9 @@ def due_reminders(*, now: datetime, ahead: timedelta) -> list[int]:
     )
 
 
-def claim_reminder(booking_id: int, *, now: datetime) -> bool:
-    """Mark a reminder as sent; True only for the one caller that claimed it."""
+def queue_reminder(booking_id: int, *, now: datetime) -> bool:
+    """Claim a booking's reminder and queue its messages in the same transaction; True only
+    for the one caller that claimed it (a second run, even at the same time, queues nothing)."""
     result = db.session.execute(
         sa.update(Booking)
         .where(
@@ -490,4 +539,46 @@ def claim_reminder(booking_id: int, *, now: datetime) -> bool:
         .values(reminder_sent_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    booking = db.session.get(Booking, booking_id)
+    if booking is not None:
+        mails.queue(booking, "reminder", now=now)
+    return True
+
+
+def attended_bookings(learner_id: int) -> list[int]:
+    """Ids of the learner's bookings they attended (each may be followed by a survey)."""
+    return list(
+        db.session.scalars(
+            sa.select(Booking.id).where(
+                Booking.learner_id == learner_id, Booking.attendance == Attendance.ATTENDED.value
+            )
+        )
+    )
+
+
+def count_attended(learner_ids: Any) -> int:
+    """How many attended discussions the learners (a select of ids) have in all."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Booking)
+        .where(Booking.attendance == Attendance.ATTENDED.value, Booking.learner_id.in_(learner_ids))
+    )
+
+
+# ------------------------------------------------------------------ progress
+# An attended discussion completes the course (when the rules ask for it): progress learns
+# who attended through this hook, so it never imports the discussions domain.
+
+
+def _attended_counts(ids: Any) -> sa.Select:
+    where = [] if ids is None else [Booking.learner_id.in_(ids)]
+    return (
+        sa.select(Booking.learner_id, sa.func.count().label("attended"))
+        .where(Booking.attendance == Attendance.ATTENDED.value, *where)
+        .group_by(Booking.learner_id)
+    )
+
+
+progress.set_attendance_source(_attended_counts)

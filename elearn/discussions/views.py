@@ -5,31 +5,41 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from elearn.accounts.models import Role
-from elearn.core.db import write_transaction
+from elearn.auth.access import role_required
+from elearn.core.errors import back_to, form_error
 from elearn.core.forms import choice_list
+from elearn.core.i18n import current_language, format_local_datetime
+from elearn.core.lifecycle import writes
 from elearn.core.time import NonexistentLocalTime, local_to_utc, local_zone, utcnow
-from elearn.core.web import role_required
 from elearn.courses.services import find, get_course, learner_progress
 from elearn.discussions import bp
 from elearn.discussions import services as discussions
 from elearn.discussions.calendar import booking_calendar
 from elearn.discussions.forms import BookForm, MemoForm, MemoResponseForm, SeriesForm, SlotForm
-from elearn.discussions.mails import notify
 from elearn.discussions.models import Attendance, BookingStatus, PlaceKind
 from elearn.extensions import db
-from elearn.privacy import services as privacy
+from elearn.journal import services as journal
 from elearn.quizzes import services as quizzes_services
 
 
 def _lang() -> str:
-    return str(get_locale())
+    return current_language()
 
 
 def _place_choices():
@@ -49,17 +59,19 @@ def _module_choices(empty_label: str):
     )
 
 
-def _notify(booking, kind: str) -> None:
-    if not notify(booking, kind, now=utcnow()):
-        flash(
-            _("The e-mail could not be sent. The change is saved; tell the other person yourself."),
-            "warning",
-        )
-
-
 def _nonexistent() -> str:
     return _(
         "This time does not exist: the clocks move forward an hour that night. Choose another time."
+    )
+
+
+def _nonexistent_end(error: NonexistentLocalTime) -> str:
+    return _(
+        "The end of this window, %(time)s on %(day)s, does not exist: the clocks move forward "
+        "an hour that night. Choose an earlier or later end time, or start the series a week "
+        "later.",
+        time=f"{error.local:%H.%M}",
+        day=f"{error.local:%d.%m.%Y}",
     )
 
 
@@ -92,14 +104,18 @@ def index() -> Any:
     )
 
 
-def _full_page(slot_id: int, status: int = 409) -> Any:
+@bp.errorhandler(discussions.SlotFull)
+def _full_page(_error: discussions.SlotFull) -> Any:
+    """A time that filled up meanwhile: say so and offer the next free ones."""
+    db.session.rollback()
+    g.elearn_rollback = True
     now = utcnow()
     return (
         render_template(
             "discussions/full.html",
             alternatives=discussions.next_free(current_user, now=now, after=now),
         ),
-        status,
+        409,
     )
 
 
@@ -112,57 +128,35 @@ def book(slot_id: int) -> Any:
         abort(404)
     form = BookForm()
     form.module_key.choices = _module_choices(_("No particular module"))
-    entries = discussions.journal(current_user.id)
-    form.share.choices = choice_list([(e.id, f"{e.module_key}: {e.question}") for e in entries])
+    entries = journal.entries(current_user.id)
+    titles = {m.key: m.text(_lang())[0].title for m in get_course().modules}
+    form.share.choices = choice_list(
+        [(e.id, f"{titles.get(e.module_key, e.module_key)}: {e.question}") for e in entries]
+    )
     if request.method == "GET" and slot.module_key:
         form.module_key.data = slot.module_key
     if form.validate_on_submit():
+        back_to(url_for("discussions.index"))
         chosen = set(form.share.data or [])
         module, _s = find(form.module_key.data) if form.module_key.data else (None, None)
         theme = " – ".join(
             t for t in (module.text(_lang())[0].title if module else "", form.theme.data or "") if t
         )
-        learner = current_user._get_current_object()
-        try:
-            write_transaction(db.session)
-            booking = discussions.book(
-                slot_id,
-                learner,
-                now=utcnow(),
-                theme=theme,
-                message=form.message.data or "",
-                share=[e for e in entries if e.id in chosen],
-                one_upcoming=current_app.config["ELEARN_ONE_UPCOMING_BOOKING"],
-            )
-        except discussions.SlotFull:
-            db.session.rollback()
-            return _full_page(slot_id)
-        except discussions.SlotUnavailable:
-            db.session.rollback()
-            flash(_("This time can no longer be booked. Choose another one."), "error")
-            return redirect(url_for("discussions.index"))
-        except discussions.AlreadyBooked:
-            db.session.rollback()
-            flash(_("You have already booked this time."), "info")
-            return redirect(url_for("discussions.index"))
-        except discussions.AlreadyHasUpcoming:
-            db.session.rollback()
-            flash(
-                _(
-                    "You can have one upcoming discussion at a time. "
-                    "Cancel it first if you want another time."
-                ),
-                "error",
-            )
-            return redirect(url_for("discussions.index"))
-        except discussions.BookingOverlaps:
-            db.session.rollback()
-            flash(_("This time overlaps another discussion you have booked."), "error")
-            return redirect(url_for("discussions.index"))
-        db.session.commit()
-        _notify(booking, "booked")
+        booking = discussions.book(
+            slot_id,
+            current_user._get_current_object(),
+            now=utcnow(),
+            theme=theme,
+            message=form.message.data or "",
+            share=[e for e in entries if e.id in chosen],
+            one_upcoming=current_app.config["ELEARN_ONE_UPCOMING_BOOKING"],
+        )
         flash(
-            _("The discussion is booked. A calendar invitation was sent to your e-mail."), "success"
+            _(
+                "The discussion is booked. A calendar invitation will be e-mailed to you in a "
+                "moment; you can also add it to your calendar from this page."
+            ),
+            "success",
         )
         return redirect(url_for("discussions.learner_booking", booking_id=booking.id))
     return render_template("discussions/book.html", slot=slot, form=form, has_entries=bool(entries))
@@ -179,24 +173,10 @@ def cancel_booking(booking_id: int) -> Any:
         abort(400)
     if booking.status != BookingStatus.BOOKED.value:
         return redirect(url_for("discussions.index"))
+    back_to(url_for("discussions.learner_booking", booking_id=booking.id))
     hours = current_app.config["ELEARN_CANCEL_HOURS"]
-    try:
-        write_transaction(db.session)
-        discussions.cancel_booking(booking, now=utcnow(), deadline=timedelta(hours=hours))
-    except discussions.TooLateToCancel:
-        db.session.rollback()
-        flash(
-            _(
-                "It is too late to cancel on the site (less than %(hours)s hours left). "
-                "Contact your supervisor.",
-                hours=hours,
-            ),
-            "error",
-        )
-        return redirect(url_for("discussions.learner_booking", booking_id=booking.id))
-    db.session.commit()
-    _notify(booking, "cancelled")
-    flash(_("The booking is cancelled."), "success")
+    discussions.cancel_booking(booking, now=utcnow(), deadline=timedelta(hours=hours))
+    flash(_("The booking is cancelled. Your supervisor is told by e-mail."), "success")
     return redirect(url_for("discussions.index"))
 
 
@@ -215,7 +195,6 @@ def learner_booking(booking_id: int) -> Any:
         discussions.respond_to_memo(
             booking, comment=form.comment.data or "", confirm=form.confirm.data, now=utcnow()
         )
-        db.session.commit()
         flash(_("Your reply is saved."), "success")
         return redirect(url_for("discussions.learner_booking", booking_id=booking.id))
     others = (
@@ -258,35 +237,6 @@ def booking_ics(booking_id: int) -> Any:
     )
 
 
-@bp.post("/journal/<module_key>")
-@login_required
-def save_journal(module_key: str) -> Any:
-    """Save the learner's answers to a module's reflection questions (private)."""
-    module, _s = find(module_key)
-    if module is None:
-        abort(404)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    questions = module.text("fi")[0].reflection
-    shown = module.text(_lang())[0].reflection
-    for number, question in enumerate(questions, start=1):
-        body = request.form.get(f"q-{number}", "")[:5000]
-        discussions.save_journal(
-            current_user.id,
-            module.key,
-            number,
-            shown[number - 1] if number <= len(shown) else question,
-            body,
-            now=utcnow(),
-        )
-    db.session.commit()
-    flash(
-        _("Your journal is saved. Only you can see it unless you share an entry when booking."),
-        "success",
-    )
-    return redirect(url_for("courses.module", module_key=module.key) + "#journal-h")
-
-
 # ------------------------------------------------------------------ supervisors
 
 
@@ -319,8 +269,6 @@ def _plan(form, starts_at: datetime, ends_at: datetime, show: bool = False) -> d
 
 
 def _overlap_message(error: discussions.Overlaps) -> str:
-    from elearn.core.web import format_local_datetime
-
     times = ", ".join(
         format_local_datetime(c.starts_at if hasattr(c, "starts_at") else c)
         for c in error.clashes[:5]
@@ -378,25 +326,26 @@ def edit_slot(slot_id: int | None) -> Any:
                 form.day.errors.append(_("Choose a time in the future."))
             else:
                 try:
-                    write_transaction(db.session)
                     if slot is None:
                         discussions.create_slots(current_user._get_current_object(), [plan])
                         changed = False
                     else:
-                        slot = discussions.own_slot(slot.id, current_user.id)
-                        changed = discussions.update_slot(slot, plan)
+                        changed = discussions.update_slot(slot, plan, now=utcnow())
                 except discussions.Overlaps as error:
-                    db.session.rollback()
-                    form.start.errors.append(_overlap_message(error))
-                except discussions.CapacityBelowBookings:
-                    db.session.rollback()
-                    form.capacity.errors.append(_("There are more bookings than that already."))
+                    form_error(form.start, _overlap_message(error))
+                except discussions.CapacityBelowBookings as error:
+                    form_error(form.capacity, error)
                 else:
-                    db.session.commit()
-                    if changed:
-                        for booking in slot.active_bookings:
-                            _notify(booking, "changed")
-                    flash(_("The time is saved."), "success")
+                    if changed and slot.active_bookings:
+                        flash(
+                            _(
+                                "The time is saved. The booked learners are told of the change "
+                                "by e-mail."
+                            ),
+                            "success",
+                        )
+                    else:
+                        flash(_("The time is saved."), "success")
                     return redirect(url_for("discussions.supervise"))
     return render_template("discussions/slot_form.html", form=form, slot=slot)
 
@@ -421,8 +370,11 @@ def series() -> Any:
                 weeks=form.weeks.data,
                 zone=zone,
             )
-        except NonexistentLocalTime:
-            form.window_start.errors.append(_nonexistent())
+        except NonexistentLocalTime as error:
+            if error.part == "end":
+                form.window_end.errors.append(_nonexistent_end(error))
+            else:
+                form.window_start.errors.append(_nonexistent())
         else:
             if not spans:
                 form.window_end.errors.append(_("No discussion fits between these times."))
@@ -430,15 +382,12 @@ def series() -> Any:
                 form.first_day.errors.append(_("Choose a time in the future."))
             else:
                 try:
-                    write_transaction(db.session)
                     created = discussions.create_slots(
                         current_user._get_current_object(), [_plan(form, s, e) for s, e in spans]
                     )
                 except discussions.Overlaps as error:
-                    db.session.rollback()
-                    form.window_start.errors.append(_overlap_message(error))
+                    form_error(form.window_start, _overlap_message(error))
                 else:
-                    db.session.commit()
                     flash(_("%(n)s times were created.", n=len(created)), "success")
                     return redirect(url_for("discussions.supervise"))
     return render_template("discussions/series_form.html", form=form)
@@ -447,50 +396,37 @@ def series() -> Any:
 @bp.post("/slots/<int:slot_id>/cancel")
 @role_required(Role.SUPERVISOR)
 def cancel_slot(slot_id: int) -> Any:
-    """Cancel a time; booked learners get a cancelling calendar entry."""
+    """Cancel a time; booked learners get a cancelling calendar entry by e-mail."""
     slot = discussions.own_slot(slot_id, current_user.id)
     if slot is None:
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
     if not slot.is_cancelled:
-        write_transaction(db.session)
-        slot = discussions.own_slot(slot_id, current_user.id)
         affected = discussions.cancel_slot(slot, now=utcnow())
-        db.session.commit()
-        for booking in affected:
-            _notify(booking, "cancelled")
-        flash(_("The time is cancelled."), "success")
+        if len(affected) == 1:
+            flash(_("The time is cancelled. The booked learner is told by e-mail."), "success")
+        elif affected:
+            flash(
+                _(
+                    "The time is cancelled. The %(num)s booked learners are told by e-mail.",
+                    num=len(affected),
+                ),
+                "success",
+            )
+        else:
+            flash(_("The time is cancelled."), "success")
     return redirect(url_for("discussions.supervise"))
-
-
-def _audit_prepare_view(booking) -> None:
-    """Record that the supervisor saw the memo page and each journal entry shared with it."""
-    now = utcnow()
-    privacy.record(
-        privacy.AuditAction.MEMO_VIEWED,
-        "booking",
-        booking.id,
-        actor_id=current_user.id,
-        subject_id=booking.learner_id,
-        now=now,
-    )
-    for entry in booking.shared_entries:
-        privacy.record(
-            privacy.AuditAction.JOURNAL_VIEWED,
-            "journal_entry",
-            entry.id,
-            actor_id=current_user.id,
-            subject_id=booking.learner_id,
-            now=now,
-        )
-    db.session.commit()
 
 
 @bp.route("/bookings/<int:booking_id>/prepare", methods=["GET", "POST"])
 @role_required(Role.SUPERVISOR)
+@writes
 def prepare(booking_id: int) -> Any:
-    """Preparation and memo: the learner's progress, what they shared, questions they missed."""
+    """Preparation and memo: the learner's progress, what they shared, questions they missed.
+
+    Opening it is recorded in the audit log (the page shows the learner's shared texts).
+    """
     booking = discussions.booking_for_supervisor(booking_id, current_user.id)
     if booking is None:
         abort(404)
@@ -503,11 +439,7 @@ def prepare(booking_id: int) -> Any:
         form.summary.data, form.followups.data = booking.memo_summary, booking.memo_followups
         form.private.data = booking.memo_private
     if form.validate_on_submit():
-        if booking.slot.starts_at > utcnow():
-            form.attendance.errors.append(
-                _("You can write the memo once the discussion has begun.")
-            )
-        else:
+        try:
             discussions.record_memo(
                 booking,
                 attendance=Attendance(form.attendance.data),
@@ -516,10 +448,16 @@ def prepare(booking_id: int) -> Any:
                 private=form.private.data or "",
                 now=utcnow(),
             )
-            db.session.commit()
-            flash(_("The memo is saved. The learner can now read it."), "success")
+        except discussions.MemoTooEarly as error:
+            # Refused before anything changed: the audit entry below is still kept.
+            form.attendance.errors.append(error.describe())
+        else:
+            flash(
+                _("The memo is saved. The learner can now read it and is told by e-mail."),
+                "success",
+            )
             return redirect(url_for("discussions.prepare", booking_id=booking.id))
-    _audit_prepare_view(booking)
+    discussions.open_preparation(booking, actor=current_user, now=utcnow())
     course = get_course()
     missed = []
     for module_key, question_key, times in quizzes_services.most_missed(booking.learner_id):

@@ -1,22 +1,27 @@
 """Feedback operations: what is waiting for a learner, answering once, results with a
-minimum group size, CSV export and loop notes. Functions flush; the handler commits."""
+minimum group size, CSV export (with the minimum applied to every cell it reveals) and loop
+notes. Functions flush; the handler commits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from elearn.accounts.labels import EMPLOYMENT_MODEL_LABELS
 from elearn.accounts.models import Cohort, Role, User, UserRole
 from elearn.content.model import Course
 from elearn.content.surveys import Survey, SurveyQuestion
 from elearn.core.csvfile import excel_csv
 from elearn.core.sql import median
-from elearn.discussions.models import Attendance, Booking, DiscussionSlot
+from elearn.discussions import services as discussions
 from elearn.extensions import db
 from elearn.feedback.models import LoopNote, SurveyParticipation, SurveyResponse
-from elearn.progress.models import ModuleActivity
+from elearn.progress import services as progress
 from elearn.progress.services import CourseProgress
 
 
@@ -74,16 +79,6 @@ def _done(user_id: int) -> set[tuple[str, str]]:
     return {(k, c) for k, c in rows}
 
 
-def _attended_bookings(user_id: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(Booking.id).where(
-                Booking.learner_id == user_id, Booking.attendance == Attendance.ATTENDED.value
-            )
-        )
-    )
-
-
 def offered(user: User, surveys: dict[str, Survey], progress: CourseProgress) -> list[Waiting]:
     """Every survey this learner may answer now, answered or not."""
     if not user.has_role(Role.ASSISTANT):
@@ -93,7 +88,7 @@ def offered(user: User, surveys: dict[str, Survey], progress: CourseProgress) ->
         if survey.trigger == "module_quiz":
             found += [Waiting(survey, m.module.key) for m in progress.modules if m.attempts]
         elif survey.trigger == "discussion":
-            found += [Waiting(survey, str(b)) for b in _attended_bookings(user.id)]
+            found += [Waiting(survey, str(b)) for b in discussions.attended_bookings(user.id)]
         elif survey.trigger == "course" and progress.complete:
             found.append(Waiting(survey, "course"))
     return found
@@ -277,24 +272,10 @@ def eligible(survey: Survey, filters: Filters, course: Course, progress_of) -> i
     """How many answers were possible under the filters (the base of the response rate)."""
     learners = _learners(filters)
     if survey.trigger == "module_quiz":
-        # Each learner and module whose quiz was submitted (the activity summaries hold
-        # one row per learner and module, with the number of submitted attempts).
-        stmt = sa.select(sa.func.count()).where(
-            ModuleActivity.attempts > 0, ModuleActivity.user_id.in_(learners)
-        )
-        if filters.context:
-            stmt = stmt.where(ModuleActivity.module_key == filters.context)
-        return db.session.scalar(stmt)
+        # Each learner and module whose quiz was submitted.
+        return progress.count_submitted(learners, filters.context)
     if survey.trigger == "discussion":
-        stmt = (
-            sa.select(sa.func.count())
-            .select_from(Booking)
-            .join(DiscussionSlot)
-            .where(
-                Booking.attendance == Attendance.ATTENDED.value, Booking.learner_id.in_(learners)
-            )
-        )
-        return db.session.scalar(stmt)
+        return discussions.count_attended(learners)
     ids = list(db.session.scalars(learners))
     return sum(1 for p in progress_of(ids).values() if p.complete)
 
@@ -388,33 +369,192 @@ def results(
     return Results(count=count, eligible=eligible_count, shown=True, questions=out)
 
 
-def csv_export(
-    survey: Survey, filters: Filters, *, minimum: int, language: str, cohort_names: dict[int, str]
-) -> bytes | None:
-    """The responses as CSV for Finnish Excel (UTF-8 with BOM, semicolons); None below minimum.
+# ------------------------------------------------------------------ CSV export
+#
+# The export lists answers one by one, each with its group, employment model, module and
+# period: together a *cell*. A trainer could single out one person's answer in a cell of
+# very few answers, so for anonymous surveys the export gives the month (not the week),
+# leaves out every answer whose cell has fewer than the minimum, and widens date filters
+# to whole months (a range that cut a month would let two downloads be compared to find
+# the answers of a few weeks). Rows are ordered by cell and random id, never by week.
 
-    Anonymous surveys carry no identifier of any person.
-    """
-    responses = list(
-        db.session.scalars(_response_query(survey, filters).order_by(SurveyResponse.week))
-    )
-    if len(responses) < minimum:
-        return None
-    header = ["week", "module", "cohort", "employment_model"]
+CSV_PERIOD = _l("Month")
+CSV_HEADERS = {
+    "week": _l("Week"),
+    "module": _l("Module"),
+    "module_key": _l("Module key"),
+    "group": _l("Group"),
+    "model": _l("Employment model"),
+    "learner": _l("Learner ID"),
+}
+
+
+@dataclass(frozen=True)
+class AnswerExport:
+    """A survey's answers as CSV, and how many answers it holds and leaves out."""
+
+    data: bytes
+    answers: int
+    withheld: int
+
+
+def _month_bounds(filters: Filters) -> tuple[date | None, date | None]:
+    """The date filters widened to the months of their weeks (a week counts in the month
+    of its Monday, as ``extract`` reads the stored week)."""
+    lower = upper = None
+    if filters.date_from:
+        lower = week_of(filters.date_from).replace(day=1)
+    if filters.date_to:
+        first = week_of(filters.date_to).replace(day=1)
+        upper = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return lower, upper
+
+
+def _cell_keys() -> list:
+    """What the export reveals of an anonymous answer: month, group, model and module."""
+    r = SurveyResponse
+    return [
+        sa.extract("year", r.week).label("year"),
+        sa.extract("month", r.week).label("month"),
+        r.cohort_id.label("cohort_id"),
+        r.employment_model.label("model"),
+        r.context.label("module"),
+    ]
+
+
+CELL = ("year", "month", "cohort_id", "model", "module")  # the labels of _cell_keys()
+
+
+def _export_query(survey: Survey, filters: Filters) -> sa.Select:
+    """The responses an export covers (for an anonymous survey: whole months)."""
     if not survey.anonymous:
-        header.append("user_id")
-    rows = []
-    for r in responses:
-        row = [
-            r.week.isoformat(),
-            r.context,
-            cohort_names.get(r.cohort_id or 0, ""),
-            r.employment_model or "",
-        ]
+        return _response_query(survey, filters)
+    stmt = _response_query(survey, replace(filters, date_from=None, date_to=None))
+    lower, upper = _month_bounds(filters)
+    if lower:
+        stmt = stmt.where(SurveyResponse.week >= lower)
+    if upper:
+        stmt = stmt.where(SurveyResponse.week <= upper)
+    return stmt
+
+
+def _small_cells(survey: Survey, filters: Filters, minimum: int) -> sa.Select:
+    """The cells the export leaves out, with their number of answers (``answers``)."""
+    keys = _cell_keys()
+    return (
+        _export_query(survey, filters)
+        .with_only_columns(*keys, sa.func.count().label("answers"))
+        .group_by(*keys)
+        .having(sa.func.count() < minimum)
+    )
+
+
+def withheld_from_export(survey: Survey, filters: Filters, *, minimum: int) -> int:
+    """How many answers the CSV export leaves out under these filters (one statement)."""
+    if not survey.anonymous:
+        return 0
+    cells = _small_cells(survey, filters, minimum).subquery("small_cells")
+    total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(cells.c.answers), 0)))
+    return int(total or 0)  # PostgreSQL sums counts as a decimal
+
+
+def csv_export(
+    survey: Survey,
+    filters: Filters,
+    *,
+    minimum: int,
+    language: str,
+    course: Course,
+    cohort_names: dict[int, str],
+) -> AnswerExport | None:
+    """The responses as CSV for Excel in ``language``; None below the minimum in all.
+
+    Anonymous surveys carry no identifier of any person, give the month of each answer and
+    leave out every cell (month, group, employment model, module) of fewer than ``minimum``
+    answers, saying so in the file. A named survey lists every answer with its week and
+    the learner's id. Two statements: the small cells and the answers.
+    """
+    r = SurveyResponse
+    columns = [r.week, r.context, r.cohort_id, r.employment_model, r.user_id, r.answers]
+    if survey.anonymous:
+        small = {
+            tuple(getattr(c, k) for k in CELL)
+            for c in db.session.execute(_small_cells(survey, filters, minimum))
+        }
+        stmt = _export_query(survey, filters).with_only_columns(*_cell_keys(), *columns)
+        order = [*_cell_keys(), r.id]
+    else:
+        small = set()
+        stmt = _export_query(survey, filters).with_only_columns(*columns)
+        order = [r.week, r.id]
+    found = db.session.execute(stmt.order_by(*order)).all()
+    if len(found) < minimum:
+        return None
+    kept = [a for a in found if not small or tuple(getattr(a, k) for k in CELL) not in small]
+    withheld = len(found) - len(kept)
+    by_module = survey.trigger == "module_quiz"
+    with force_locale(language):
+        models = {m.value: str(label) for m, label in EMPLOYMENT_MODEL_LABELS.items()}
+        titles = {m.key: f"{m.number}. {m.text(language)[0].title}" for m in course.modules}
+        header = [CSV_PERIOD if survey.anonymous else CSV_HEADERS["week"]]
+        if by_module:
+            header += [CSV_HEADERS["module"], CSV_HEADERS["module_key"]]
+        header += [CSV_HEADERS["group"], CSV_HEADERS["model"]]
         if not survey.anonymous:
-            row.append(r.user_id or "")
-        rows.append(row + [r.answers.get(q.key, "") for q in survey.questions])
-    return excel_csv(header + [q.text(language) for q in survey.questions], rows)
+            header.append(CSV_HEADERS["learner"])
+        header += [q.text(language) for q in survey.questions]
+        rows = []
+        for a in kept:
+            row: list[object] = [f"{a.week:%Y-%m}" if survey.anonymous else a.week.isoformat()]
+            if by_module:
+                row += [titles.get(a.context, ""), a.context]
+            row += [cohort_names.get(a.cohort_id or 0, ""), models.get(a.employment_model, "")]
+            if not survey.anonymous:
+                row.append(a.user_id)
+            rows.append(
+                row + [_answer_cell(q, a.answers.get(q.key), language) for q in survey.questions]
+            )
+        notes = _export_notes(filters, minimum, withheld) if survey.anonymous else []
+        data = excel_csv(
+            [str(h) for h in header],
+            rows,
+            decimal_separator="." if language == "en" else ",",
+            notes=notes,
+        )
+    return AnswerExport(data=data, answers=len(kept), withheld=withheld)
+
+
+def _export_notes(filters: Filters, minimum: int, withheld: int) -> list[str]:
+    """What an anonymous survey's file says about what it leaves out."""
+    notes = [
+        _(
+            "Each answer is given with its month. Answers whose group, module and month "
+            "have fewer than %(minimum)s answers are left out, so that no one can be "
+            "recognised.",
+            minimum=minimum,
+        ),
+        ngettext("%(num)s answer was left out.", "%(num)s answers were left out.", withheld),
+    ]
+    lower, upper = _month_bounds(filters)
+    if lower or upper:
+        notes.append(
+            _(
+                "The dates are widened to whole months: %(start)s – %(end)s.",
+                start=lower.isoformat() if lower else "…",
+                end=upper.isoformat() if upper else "…",
+            )
+        )
+    return notes
+
+
+def _answer_cell(question: SurveyQuestion, value: object, language: str) -> object:
+    """An answer as a cell: a number for a scale, the option's text for a choice."""
+    if value is None or value == "":
+        return None
+    if question.type == "choice":
+        option = next((o for o in question.options if o.key == value), None)
+        return option.text(language) if option else str(value)
+    return value
 
 
 # ------------------------------------------------------------------ loop notes

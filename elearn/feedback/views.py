@@ -6,28 +6,34 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from elearn.accounts import services as accounts
+from elearn.accounts.labels import EMPLOYMENT_MODEL_LABELS
 from elearn.accounts.models import EmploymentModel, Role
+from elearn.auth.access import role_required
 from elearn.core.forms import choice_list
+from elearn.core.i18n import current_language
 from elearn.core.time import to_local, utcnow
-from elearn.core.web import EMPLOYMENT_MODEL_LABELS, id_value, role_required
+from elearn.core.urls import id_value
 from elearn.courses.services import cohort_progress, get_course, learner_progress
-from elearn.extensions import db
 from elearn.feedback import bp
 from elearn.feedback import services as feedback
 from elearn.feedback.forms import NoteForm
-
-SURVEYS_KEY = "elearn.surveys"
-
-
-def surveys() -> dict:
-    return current_app.extensions[SURVEYS_KEY]
+from elearn.feedback.registry import context_label, surveys
 
 
 def _survey_or_404(key: str):
@@ -37,14 +43,8 @@ def _survey_or_404(key: str):
     return survey
 
 
-def context_label(waiting: feedback.Waiting) -> str:
-    """What the survey is about, for the learner."""
-    if waiting.survey.trigger == "module_quiz":
-        module = get_course().module(waiting.context)
-        return module.text(str(get_locale()))[0].title if module else waiting.context
-    if waiting.survey.trigger == "discussion":
-        return _("your reflective discussion")
-    return _("the whole course")
+def _about(waiting: feedback.Waiting) -> str:
+    return context_label(waiting, current_language())
 
 
 @bp.get("/")
@@ -54,7 +54,7 @@ def index() -> Any:
     waiting = feedback.waiting(current_user, surveys(), learner_progress(current_user.id))
     return render_template(
         "feedback/index.html",
-        waiting=[(w, context_label(w)) for w in waiting],
+        waiting=[(w, _about(w)) for w in waiting],
         notes=feedback.notes_for(current_user),
         form=FlaskForm(),
     )
@@ -103,24 +103,23 @@ def answer(survey_key: str, context: str) -> Any:
                 today=to_local(utcnow()).date(),
             )
         except feedback.AlreadyAnswered:
-            db.session.rollback()
+            g.elearn_rollback = True
             flash(_("You have already answered this survey. Thank you!"), "info")
             return redirect(url_for("feedback.index"))
         except feedback.InvalidAnswers as invalid:
             problems = invalid.problems
         else:
-            db.session.commit()
             flash(_("Thank you for your feedback!"), "success")
             return redirect(url_for("feedback.index"))
     return render_template(
         "feedback/answer.html",
         survey=survey,
         context=context,
-        about=context_label(offered[0]),
+        about=_about(offered[0]),
         problems={k: PROBLEMS[v]() for k, v in problems.items()},
         values=request.form if request.method == "POST" else {},
         form=form,
-        lang=str(get_locale()),
+        lang=current_language(),
     ), (422 if problems else 200)
 
 
@@ -142,9 +141,7 @@ def skip(survey_key: str, context: str) -> Any:
     except feedback.NotOffered:
         abort(404)
     except feedback.AlreadyAnswered:
-        db.session.rollback()
-    else:
-        db.session.commit()
+        g.elearn_rollback = True  # answered or skipped before: nothing more to record
     return redirect(url_for("feedback.index"))
 
 
@@ -195,32 +192,36 @@ def results() -> Any:
         survey=survey,
         surveys=surveys(),
         outcome=outcome,
+        withheld=feedback.withheld_from_export(survey, filters, minimum=minimum)
+        if outcome.shown
+        else 0,
         chosen=chosen,
         minimum=minimum,
         cohorts=accounts.list_cohorts(),
         models=[(m.value, EMPLOYMENT_MODEL_LABELS[m]) for m in EmploymentModel],
         modules=course.modules,
-        lang=str(get_locale()),
+        lang=current_language(),
     )
 
 
 @bp.get("/results.csv")
 @role_required(Role.TRAINER, Role.ADMIN)
 def results_csv() -> Any:
-    """The same responses as CSV for Excel; nothing below the minimum."""
+    """The same responses as CSV for Excel; no cell below the minimum (see csv_export)."""
     survey = _survey_or_404(request.args.get("survey", ""))
     filters, _chosen = _filters()
-    data = feedback.csv_export(
+    export = feedback.csv_export(
         survey,
         filters,
         minimum=current_app.config["ELEARN_FEEDBACK_MIN_RESPONSES"],
-        language=str(get_locale()),
+        language=current_language(),
+        course=get_course(),
         cohort_names={c.id: c.name for c in accounts.list_cohorts()},
     )
-    if data is None:
+    if export is None:
         abort(404)
     return Response(
-        data,
+        export.data,
         mimetype="text/csv",
         headers={
             "Content-Disposition": f"attachment; filename=palaute-{survey.key}.csv",
@@ -245,7 +246,6 @@ def notes() -> Any:
             cohort_id=form.cohort.data or None,
             now=utcnow(),
         )
-        db.session.commit()
         flash(_("The note is published."), "success")
         return redirect(url_for("feedback.notes"))
     return render_template("feedback/notes.html", form=form, notes=feedback.all_notes())

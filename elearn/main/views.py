@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -11,20 +10,10 @@ from flask_login import current_user, login_required
 
 from elearn.accounts import services as accounts
 from elearn.accounts.models import Role
+from elearn.core.i18n import current_language
+from elearn.core.urls import safe_next
 from elearn.extensions import db
 from elearn.main import bp
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """A same-site relative path from ``target``, or ``default`` (no open redirects)."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    if "\\" in target:
-        return default
-    return target
 
 
 @bp.get("/")
@@ -34,13 +23,15 @@ def home() -> Any:
     them and the latest notes on what changed after feedback."""
     from elearn.courses.services import learner_progress
     from elearn.feedback import services as feedback
-    from elearn.feedback.views import context_label, surveys
+    from elearn.feedback.registry import context_label, surveys
 
     waiting = []
     if current_user.has_role(Role.ASSISTANT):
         progress = learner_progress(current_user.id)
+        language = current_language()
         waiting = [
-            (w, context_label(w)) for w in feedback.waiting(current_user, surveys(), progress)
+            (w, context_label(w, language))
+            for w in feedback.waiting(current_user, surveys(), progress)
         ]
     return render_template(
         "main/home.html", waiting=waiting, notes=feedback.notes_for(current_user, limit=3)
@@ -66,7 +57,6 @@ def set_language() -> Any:
         session["lang"] = language
         if current_user.is_authenticated:
             accounts.set_language(current_user, language)
-            db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("main.home")))
 
 

@@ -13,15 +13,25 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from elearn.accounts.models import Cohort, Role, User, UserRole, UserToken, cohort_supervisors
+from elearn.audit.models import AuditEvent
+from elearn.audit.services import AuditAction, record
 from elearn.certificates.models import Certificate
-from elearn.discussions.models import Booking, DiscussionSlot, JournalEntry, booking_shares
+from elearn.core.errors import DomainError
+from elearn.discussions.models import Booking, DiscussionSlot, SharedEntry
 from elearn.extensions import db
 from elearn.feedback.models import LoopNote, SurveyParticipation, SurveyResponse
-from elearn.privacy.models import AuditAction, AuditEvent, DeletionRequest
+from elearn.journal.models import JournalEntry
+from elearn.outbox import services as outbox
+from elearn.outbox.models import OutboxMessage
+from elearn.privacy.models import DeletionRequest
 from elearn.progress.models import ModuleActivity, SectionRead
 from elearn.quizzes.models import FirstAnswer, QuizAttempt
+
+# The journal answers shared with bookings (copies of the text as it was when booked).
+booking_shares = SharedEntry.__table__
 
 ANONYMOUS_SURVEYS_NOTE = (
     "Answers to anonymous feedback surveys are not included: they are stored without any "
@@ -33,60 +43,21 @@ PRIVATE_MEMO_NOTE = (
 )
 
 
-class LastAdmin(Exception):
+class LastAdmin(DomainError):
     """The last active administrator cannot be removed."""
 
+    code = "last_admin"
+    message = _l("The last administrator cannot be anonymised or deleted.")
 
-class HasSupervisedDiscussions(Exception):
+
+class HasSupervisedDiscussions(DomainError):
     """Deleting this supervisor would delete other people's discussion records; anonymise."""
 
-
-# ------------------------------------------------------------------ audit log
-
-
-def record(
-    action: AuditAction,
-    object_type: str,
-    object_id: int | None,
-    *,
-    actor_id: int | None,
-    subject_id: int | None,
-    now: datetime,
-) -> AuditEvent:
-    """Add one audit event (flushed; the caller commits with the change it describes)."""
-    event = AuditEvent(
-        at=now,
-        actor_id=actor_id,
-        action=action.value,
-        object_type=object_type,
-        object_id=object_id,
-        subject_id=subject_id,
+    code = "has_supervised_discussions"
+    message = _l(
+        "Learners have booked this supervisor's discussion times. Deleting the "
+        "supervisor would delete those learners' records: anonymise them instead."
     )
-    db.session.add(event)
-    db.session.flush()
-    return event
-
-
-def audit_page(
-    *, page: int = 1, per_page: int = 50, person_id: int | None = None
-) -> tuple[list[AuditEvent], int]:
-    """One page of the audit log, newest first, and the number of events in all.
-
-    Args:
-        person_id: only events this person did or that concern them.
-    """
-    where = []
-    if person_id is not None:
-        where.append(sa.or_(AuditEvent.actor_id == person_id, AuditEvent.subject_id == person_id))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(*where))
-    events = db.session.scalars(
-        sa.select(AuditEvent)
-        .where(*where)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    )
-    return list(events), total
 
 
 # ------------------------------------------------------------------ export
@@ -96,8 +67,19 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def export_data(user: User, *, now: datetime) -> dict[str, Any]:
-    """Everything stored about ``user`` that can be linked to them, as JSON-ready data."""
+def export_data(user: User, *, now: datetime, actor: User | None = None) -> dict[str, Any]:
+    """Everything stored about ``user`` that can be linked to them, as JSON-ready data.
+
+    The export is recorded in the audit log, done by ``actor`` (default: the person).
+    """
+    record(
+        AuditAction.DATA_EXPORTED,
+        "user",
+        user.id,
+        actor_id=(actor or user).id,
+        subject_id=user.id,
+        now=now,
+    )
     cohort = db.session.get(Cohort, user.cohort_id) if user.cohort_id else None
     attempts = db.session.scalars(
         sa.select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.id)
@@ -131,6 +113,9 @@ def export_data(user: User, *, now: datetime) -> dict[str, Any]:
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.user_id == user.id))
     requests = db.session.scalars(
         sa.select(DeletionRequest).where(DeletionRequest.user_id == user.id)
+    )
+    mail = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id)
     )
     shares: dict[int, list[int]] = {}
     for booking_id, entry_id in db.session.execute(
@@ -238,6 +223,15 @@ def export_data(user: User, *, now: datetime) -> dict[str, Any]:
             {"requested_at": _iso(r.requested_at), "handled_at": _iso(r.handled_at)}
             for r in requests
         ],
+        "e_mail_to_you": [
+            {
+                "subject": m.subject,
+                "body": m.body,
+                "queued_at": _iso(m.created_at),
+                "sent_at": _iso(m.sent_at),
+            }
+            for m in mail
+        ],
     }
 
 
@@ -299,6 +293,11 @@ def _check_not_last_admin(user: User) -> None:
 
 
 def _blank_booking_texts(where: Any) -> int:
+    db.session.execute(
+        sa.delete(booking_shares).where(
+            booking_shares.c.booking_id.in_(sa.select(Booking.id).where(where))
+        )
+    )
     return db.session.execute(
         sa.update(Booking)
         .where(where)
@@ -338,6 +337,7 @@ def anonymise(user: User, *, actor_id: int | None, now: datetime) -> None:
     )
     db.session.execute(sa.delete(JournalEntry).where(JournalEntry.user_id == uid))
     _blank_booking_texts(Booking.learner_id == uid)
+    outbox.forget_person(uid)
     db.session.execute(
         sa.update(SurveyResponse).where(SurveyResponse.user_id == uid).values(user_id=None)
     )
@@ -402,6 +402,9 @@ def delete_person(user: User, *, actor_id: int | None, now: datetime) -> None:
         sa.update(UserToken).where(UserToken.created_by_id == uid).values(created_by_id=None),
         sa.delete(cohort_supervisors).where(cohort_supervisors.c.user_id == uid),
         sa.delete(DeletionRequest).where(DeletionRequest.user_id == uid),
+        sa.delete(OutboxMessage).where(
+            sa.or_(OutboxMessage.user_id == uid, OutboxMessage.about_user_id == uid)
+        ),
         sa.update(AuditEvent).where(AuditEvent.actor_id == uid).values(actor_id=None),
         sa.update(AuditEvent).where(AuditEvent.subject_id == uid).values(subject_id=None),
         sa.delete(UserRole).where(UserRole.user_id == uid),

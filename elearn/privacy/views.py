@@ -13,13 +13,15 @@ from flask_login import current_user, login_required
 
 from elearn.accounts import services as accounts
 from elearn.accounts.models import Role
+from elearn.audit import services as audit_log
+from elearn.audit.services import AuditAction
+from elearn.auth.access import role_required
+from elearn.core.errors import back_to
+from elearn.core.lifecycle import writes
 from elearn.core.time import utcnow
-from elearn.core.web import role_required
-from elearn.extensions import db
 from elearn.privacy import bp
 from elearn.privacy import services as privacy
 from elearn.privacy.forms import AnonymiseForm, AuditFilterForm, DeleteForm, DeletionRequestForm
-from elearn.privacy.models import AuditAction
 
 AUDIT_PAGE_SIZE = 50
 
@@ -33,15 +35,11 @@ def mine() -> Any:
 
 @bp.get("/export.json")
 @login_required
+@writes
 def export() -> Any:
-    """All my data as a JSON file."""
+    """All my data as a JSON file (the download is recorded in the audit log)."""
     now = utcnow()
-    user = current_user._get_current_object()
-    data = privacy.export_data(user, now=now)
-    privacy.record(
-        AuditAction.DATA_EXPORTED, "user", user.id, actor_id=user.id, subject_id=user.id, now=now
-    )
-    db.session.commit()
+    data = privacy.export_data(current_user._get_current_object(), now=now)
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         mimetype="application/json",
@@ -59,7 +57,6 @@ def deletion() -> Any:
     form = DeletionRequestForm()
     if form.validate_on_submit():
         privacy.request_deletion(current_user._get_current_object(), now=utcnow())
-        db.session.commit()
         flash(
             _("Your request has been recorded. An administrator will handle it and tell you."),
             "success",
@@ -110,13 +107,8 @@ def anonymise(user_id: int) -> Any:
     if not form.validate_on_submit():
         flash(_("Tick the box to confirm."), "error")
         return redirect(url_for("privacy.person", user_id=user.id))
-    try:
-        privacy.anonymise(user, actor_id=current_user.id, now=utcnow())
-    except privacy.LastAdmin:
-        db.session.rollback()
-        flash(_("The last administrator cannot be anonymised or deleted."), "error")
-        return redirect(url_for("privacy.person", user_id=user_id))
-    db.session.commit()
+    back_to(url_for("privacy.person", user_id=user.id))
+    privacy.anonymise(user, actor_id=current_user.id, now=utcnow())
     flash(_("The person has been anonymised."), "success")
     return redirect(url_for("privacy.person", user_id=user_id))
 
@@ -130,23 +122,8 @@ def delete(user_id: int) -> Any:
     if not form.validate_on_submit():
         flash(_("Tick the box to confirm."), "error")
         return redirect(url_for("privacy.person", user_id=user.id))
-    try:
-        privacy.delete_person(user, actor_id=current_user.id, now=utcnow())
-    except privacy.LastAdmin:
-        db.session.rollback()
-        flash(_("The last administrator cannot be anonymised or deleted."), "error")
-        return redirect(url_for("privacy.person", user_id=user_id))
-    except privacy.HasSupervisedDiscussions:
-        db.session.rollback()
-        flash(
-            _(
-                "Learners have booked this supervisor's discussion times. Deleting the "
-                "supervisor would delete those learners' records: anonymise them instead."
-            ),
-            "error",
-        )
-        return redirect(url_for("privacy.person", user_id=user_id))
-    db.session.commit()
+    back_to(url_for("privacy.person", user_id=user.id))
+    privacy.delete_person(user, actor_id=current_user.id, now=utcnow())
     flash(_("The person and their data have been deleted."), "success")
     return redirect(url_for("privacy.requests"))
 
@@ -158,15 +135,14 @@ def audit() -> Any:
     form = AuditFilterForm(request.args)
     person_id = form.person.data if form.validate() else None
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    events, total = privacy.audit_page(page=page, per_page=AUDIT_PAGE_SIZE, person_id=person_id)
-    pages = max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1)
+    found = audit_log.audit_page(page=page, per_page=AUDIT_PAGE_SIZE, person_id=person_id)
     return render_template(
         "privacy/audit.html",
         form=form,
-        events=events,
-        page=page,
-        pages=pages,
-        total=total,
+        events=found.items,
+        page=found.page,
+        pages=max(found.pages, 1),
+        total=found.total,
         person_id=person_id,
         action_labels=ACTION_LABELS,
     )

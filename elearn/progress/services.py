@@ -12,20 +12,75 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from elearn.content.model import Course, Module, Section
 from elearn.core.sql import insert_or_lock, string_agg
-from elearn.discussions.models import Attendance, Booking
 from elearn.extensions import db
 from elearn.progress.models import ModuleActivity, SectionRead
-from elearn.quizzes.models import AttemptStatus, QuizAttempt
+
+__all__ = [
+    "CompletionRules",
+    "CourseProgress",
+    "ModuleActivity",
+    "ModuleProgress",
+    "ModuleStatus",
+    "add_activity_source",
+    "course_complete_sql",
+    "count_submitted",
+    "course_progress",
+    "mark_section_read",
+    "module_complete_sql",
+    "progress_for_learners",
+    "rebuild_activity",
+    "record_activity",
+    "section_is_read",
+    "set_attendance_source",
+]
+
+
+# ------------------------------------------------------------------ extension points
+# Progress knows sections; other domains add what they know (quizzes their attempts,
+# discussions the attended ones) through these hooks, so progress imports neither of them.
+
+ActivityColumns = Callable[[type[ModuleActivity]], dict[str, Any]]
+ActiveRows = Callable[[list[Any]], sa.Select]
+AttendanceCounts = Callable[[Any], sa.Select]
+
+
+@dataclass(frozen=True)
+class _ActivitySource:
+    columns: ActivityColumns  # column name -> a subquery correlated with the summary row
+    active: ActiveRows  # (user_id, module_key) pairs with records, for a bulk rebuild
+
+
+_sources: list[_ActivitySource] = []
+_attendance: list[AttendanceCounts] = []
+
+
+def add_activity_source(columns: ActivityColumns, active: ActiveRows) -> None:
+    """Let another domain fill columns of the activity summary from its own records.
+
+    Args:
+        columns: given the summary model, returns column names with correlated subqueries.
+        active: given filters on a ``user_id`` column, returns a select of (user_id,
+            module_key) pairs that have records (for ``rebuild_activity``).
+    """
+    _sources.append(_ActivitySource(columns, active))
+    _record_statement.cache_clear()
+
+
+def set_attendance_source(counts: AttendanceCounts) -> None:
+    """Let the discussions domain say who attended a discussion: ``counts(ids)`` returns a
+    select of (learner_id, number attended) grouped by learner, for the learners in ``ids``
+    (an expanding bind parameter) or for everyone (None)."""
+    _attendance[:] = [counts]
+    _progress_statement.cache_clear()
 
 
 class ModuleStatus(enum.StrEnum):
@@ -138,8 +193,52 @@ class CourseProgress:
         return None
 
 
+# The same rules as SQL conditions, for reports that count completions over thousands of
+# learners in the database. They sit next to the properties they mirror; a change to one
+# is a change to both (tests/reports checks that they agree).
+
+
+def module_complete_sql(
+    course: Course, *, module_key: Any, sections_read: Any, passed_at: Any
+) -> sa.ColumnElement[bool]:
+    """``ModuleProgress.complete`` in SQL: every current section read and the quiz passed.
+
+    Args:
+        module_key: the column holding the module's key.
+        sections_read: how many of the module's current sections the learner has read.
+        passed_at: the first passing submission (NULL when not passed).
+    """
+    sections_total = sa.case(
+        {m.key: len(m.sections) for m in course.modules}, value=module_key, else_=-1
+    )
+    return sa.and_(sections_read == sections_total, passed_at.is_not(None))
+
+
+def course_complete_sql(
+    course: Course,
+    rules: CompletionRules,
+    *,
+    learner_id: Any,
+    modules_complete: Any,
+) -> sa.ColumnElement[bool]:
+    """``CourseProgress.complete`` in SQL: every module complete and, if the rules ask for
+    it, a reflective discussion attended.
+
+    Args:
+        learner_id: the column holding the learner's id.
+        modules_complete: how many modules the learner has completed.
+    """
+    done = modules_complete == len(course.modules)
+    if not rules.require_discussion:
+        return done
+    if not _attendance:
+        return sa.false()
+    attended = _attendance[0](None).subquery("attended")
+    return sa.and_(done, learner_id.in_(sa.select(attended.c[0])))
+
+
 @functools.cache
-def _progress_statement() -> sa.CompoundSelect:
+def _progress_statement() -> sa.CompoundSelect | sa.Select:
     """The learners' activity summaries and, in the same result, their attended discussions.
 
     Built once: the learner pages run it on every view. Rows with a module key are summaries;
@@ -147,28 +246,21 @@ def _progress_statement() -> sa.CompoundSelect:
     """
     ids = sa.bindparam("ids", expanding=True)
     a = ModuleActivity
-    return sa.union_all(
-        sa.select(
-            a.user_id,
-            a.module_key,
-            a.read_keys,
-            a.last_read_at,
-            a.best_score,
-            a.passed_at,
-            a.attempts,
-        ).where(a.user_id.in_(ids)),
-        sa.select(
-            Booking.learner_id,
-            sa.null(),
-            sa.null(),
-            sa.null(),
-            sa.null(),
-            sa.null(),
-            sa.func.count(),
-        )
-        .where(Booking.learner_id.in_(ids), Booking.attendance == Attendance.ATTENDED.value)
-        .group_by(Booking.learner_id),
-    )
+    summaries = sa.select(
+        a.user_id,
+        a.module_key,
+        a.read_keys,
+        a.last_read_at,
+        a.best_score,
+        a.passed_at,
+        a.attempts,
+    ).where(a.user_id.in_(ids))
+    if not _attendance:
+        return summaries
+    counts = _attendance[0](ids)
+    learner, count = counts.selected_columns[0], counts.selected_columns[1]
+    nulls = (sa.null(), sa.null(), sa.null(), sa.null(), sa.null())
+    return sa.union_all(summaries, counts.with_only_columns(learner, *nulls, count))
 
 
 def progress_for_learners(
@@ -273,48 +365,24 @@ def _activity_columns() -> dict[str, Any]:
     """Every column of a ModuleActivity row as a subquery over that learner's records.
 
     The subqueries correlate with the ``module_activities`` row being updated, so one
-    UPDATE recomputes one row or all of them.
+    UPDATE recomputes one row or all of them. Section reads are progress's own; the other
+    columns come from the domains registered with ``add_activity_source``.
     """
     a = ModuleActivity
     reads = (SectionRead.user_id == a.user_id, SectionRead.module_key == a.module_key)
-    submitted = QuizAttempt.status == AttemptStatus.SUBMITTED.value
-    attempts = (QuizAttempt.user_id == a.user_id, QuizAttempt.module_key == a.module_key, submitted)
-    earlier = so.aliased(QuizAttempt)
-    passed_at = (
-        sa.select(sa.func.min(earlier.submitted_at))
-        .where(
-            earlier.user_id == a.user_id,
-            earlier.module_key == a.module_key,
-            earlier.status == AttemptStatus.SUBMITTED.value,
-            earlier.passed.is_(True),
-        )
-        .correlate(ModuleActivity.__table__)  # also when nested in another subquery
-        .scalar_subquery()
-    )
 
     def of_reads(column: Any) -> Any:
         return sa.select(column).where(*reads).scalar_subquery()
 
-    def of_attempts(column: Any, *where: Any) -> Any:
-        return sa.select(column).where(*attempts, *where).scalar_subquery()
-
-    def of_first_attempt(column: Any) -> Any:
-        first = sa.select(column).where(*attempts)
-        return first.order_by(QuizAttempt.submitted_at, QuizAttempt.id).limit(1).scalar_subquery()
-
     keys = of_reads(string_agg(SectionRead.section_key))
-    return {
+    columns: dict[str, Any] = {
         "read_keys": sa.func.coalesce(sa.literal(",") + keys + sa.literal(","), ","),
         "first_read_at": of_reads(sa.func.min(SectionRead.read_at)),
         "last_read_at": of_reads(sa.func.max(SectionRead.read_at)),
-        "attempts": of_attempts(sa.func.count()),
-        "best_score": of_attempts(sa.func.max(QuizAttempt.score)),
-        "first_started_at": of_attempts(sa.func.min(QuizAttempt.started_at)),
-        "passed_at": passed_at,
-        "attempts_to_pass": of_attempts(sa.func.count(), QuizAttempt.submitted_at <= passed_at),
-        "first_score": of_first_attempt(QuizAttempt.score),
-        "first_submitted_at": of_first_attempt(QuizAttempt.submitted_at),
     }
+    for source in _sources:
+        columns.update(source.columns(a))
+    return columns
 
 
 def record_activity(user_id: int, module_key: str) -> int:
@@ -325,7 +393,8 @@ def record_activity(user_id: int, module_key: str) -> int:
     module at once cannot leave it with only one of the changes.
 
     Returns:
-        The learner's number of submitted attempts at the module's quiz, as recomputed.
+        The learner's number of submitted attempts at the module's quiz, as recomputed
+        (0 when no quiz source is registered).
     """
     insert_or_lock(
         db.session,
@@ -353,6 +422,16 @@ def _record_statement() -> sa.Update:
     )
 
 
+def count_submitted(learner_ids: Any, module_key: str | None = None) -> int:
+    """How many (learner, module) pairs of these learners (a select of ids) have a submitted
+    quiz attempt, in one module or all."""
+    a = ModuleActivity
+    stmt = sa.select(sa.func.count()).where(a.attempts > 0, a.user_id.in_(learner_ids))
+    if module_key:
+        stmt = stmt.where(a.module_key == module_key)
+    return db.session.scalar(stmt)
+
+
 def rebuild_activity(bind: Any, user_ids: Iterable[int] | None = None) -> None:
     """Recompute the activity summaries of these learners (of everyone with None) in bulk.
 
@@ -368,9 +447,7 @@ def rebuild_activity(bind: Any, user_ids: Iterable[int] | None = None) -> None:
     bind.execute(sa.delete(a).where(*of(a.c.user_id)))
     active = sa.union(
         sa.select(SectionRead.user_id, SectionRead.module_key).where(*of(SectionRead.user_id)),
-        sa.select(QuizAttempt.user_id, QuizAttempt.module_key).where(
-            QuizAttempt.status == AttemptStatus.SUBMITTED.value, *of(QuizAttempt.user_id)
-        ),
+        *(source.active(ids) for source in _sources),
     ).subquery("active")
     bind.execute(
         sa.insert(a).from_select(

@@ -18,7 +18,7 @@ import sqlalchemy.orm as so
 from elearn.content.model import Module, Quiz
 from elearn.content.question_types import QUESTION_TYPES
 from elearn.extensions import db
-from elearn.progress.services import record_activity
+from elearn.progress import services as progress
 from elearn.quizzes.models import AttemptStatus, FirstAnswer, QuizAttempt
 
 
@@ -219,7 +219,7 @@ def submit(
         raise AlreadySubmitted(attempt)
     for key, value in values.items():  # the row now holds exactly these: no need to re-read
         so.attributes.set_committed_value(attempt, key, value)
-    if record_activity(user_id, module.key) == 1:  # the learner's first submitted attempt
+    if progress.record_activity(user_id, module.key) == 1:  # the learner's first submitted attempt
         _record_first_answers(attempt)
     return attempt
 
@@ -321,3 +321,52 @@ def most_missed(learner_id: int, limit: int = 5) -> list[tuple[str, str, int]]:
             if score < 1:
                 missed[(module_key, question_key)] += 1
     return [(m, q, n) for (m, q), n in missed.most_common(limit)]
+
+
+# ------------------------------------------------------------------ the activity summary
+# Progress keeps one summary row per learner and module; these are the columns the quiz
+# records fill in (registered below, so progress never imports the quiz domain).
+
+
+def _activity_columns(a: Any) -> dict[str, Any]:
+    submitted = QuizAttempt.status == AttemptStatus.SUBMITTED.value
+    attempts = (QuizAttempt.user_id == a.user_id, QuizAttempt.module_key == a.module_key, submitted)
+    earlier = so.aliased(QuizAttempt)
+    passed_at = (
+        sa.select(sa.func.min(earlier.submitted_at))
+        .where(
+            earlier.user_id == a.user_id,
+            earlier.module_key == a.module_key,
+            earlier.status == AttemptStatus.SUBMITTED.value,
+            earlier.passed.is_(True),
+        )
+        .correlate(a.__table__)  # also when nested in another subquery
+        .scalar_subquery()
+    )
+
+    def of_attempts(column: Any, *where: Any) -> Any:
+        return sa.select(column).where(*attempts, *where).scalar_subquery()
+
+    def of_first_attempt(column: Any) -> Any:
+        first = sa.select(column).where(*attempts)
+        return first.order_by(QuizAttempt.submitted_at, QuizAttempt.id).limit(1).scalar_subquery()
+
+    return {
+        "attempts": of_attempts(sa.func.count()),
+        "best_score": of_attempts(sa.func.max(QuizAttempt.score)),
+        "first_started_at": of_attempts(sa.func.min(QuizAttempt.started_at)),
+        "passed_at": passed_at,
+        "attempts_to_pass": of_attempts(sa.func.count(), QuizAttempt.submitted_at <= passed_at),
+        "first_score": of_first_attempt(QuizAttempt.score),
+        "first_submitted_at": of_first_attempt(QuizAttempt.submitted_at),
+    }
+
+
+def _active(ids: list[int] | None) -> sa.Select:
+    where = [] if ids is None else [QuizAttempt.user_id.in_(ids)]
+    return sa.select(QuizAttempt.user_id, QuizAttempt.module_key).where(
+        QuizAttempt.status == AttemptStatus.SUBMITTED.value, *where
+    )
+
+
+progress.add_activity_source(_activity_columns, _active)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from elearn.content.question_types import QUESTION_TYPES
-from elearn.core.db import write_transaction
+from elearn.core.i18n import current_language
+from elearn.core.lifecycle import writes
 from elearn.core.time import utcnow
-from elearn.core.web import id_value
+from elearn.core.urls import id_value
 from elearn.courses.services import find, learner_progress
-from elearn.extensions import db
 from elearn.quizzes import bp
 from elearn.quizzes import services as quizzes
 
@@ -38,7 +37,7 @@ def _render_quiz(module: Any, attempt: Any, chosen: dict, missing: list[str], st
             types=QUESTION_TYPES,
             history=quizzes.attempts_for(current_user.id, module.key),
             form=FlaskForm(),
-            lang=str(get_locale()),
+            lang=current_language(),
         ),
         status,
     )
@@ -46,20 +45,20 @@ def _render_quiz(module: Any, attempt: Any, chosen: dict, missing: list[str], st
 
 @bp.get("/<module_key>/quiz")
 @login_required
+@writes
 def quiz(module_key: str) -> Any:
     """Start or resume the learner's attempt and show the questions in its stored order."""
     module = _module_or_404(module_key)
     try:
         attempt = quizzes.start_or_resume(current_user.id, module, now=utcnow())
     except quizzes.AttemptLimitReached:
-        db.session.rollback()
+        g.elearn_rollback = True
         return render_template(
             "quizzes/limit.html",
             module=module,
             history=quizzes.attempts_for(current_user.id, module.key),
-            lang=str(get_locale()),
+            lang=current_language(),
         )
-    db.session.commit()
     return _render_quiz(module, attempt, {}, [])
 
 
@@ -74,11 +73,8 @@ def submit(module_key: str) -> Any:
     if attempt_id is None:
         abort(400)
     answers = {q.key: request.form.getlist(f"q-{q.key}")[:20] for q in module.quiz.questions}
-    user_id = current_user.id  # read before the commit below expires the loaded person
+    user_id = current_user.id
     try:
-        # Serialise with other writers from the start: on SQLite a read transaction that later
-        # writes fails with "database is locked" when another request writes at the same time.
-        write_transaction(db.session)
         attempt = quizzes.submit(attempt_id, user_id, module, answers, now=utcnow())
     except quizzes.AttemptNotFound:
         abort(404)
@@ -88,7 +84,7 @@ def submit(module_key: str) -> Any:
             url_for("quizzes.result", module_key=module.key, attempt_id=done.attempt.id)
         )
     except quizzes.ContentChanged:
-        db.session.commit()  # the fresh attempt
+        # The fresh attempt the service started is kept (this is not a refusal).
         flash(
             _(
                 "The quiz was changed after you started it, so your answers could not be "
@@ -98,12 +94,9 @@ def submit(module_key: str) -> Any:
         )
         return redirect(url_for("quizzes.quiz", module_key=module.key))
     except quizzes.IncompleteAnswers as incomplete:
-        db.session.rollback()
         attempt = quizzes.get_attempt(attempt_id, user_id, module.key)
         return _render_quiz(module, attempt, answers, incomplete.missing, status=422)
-    submitted_id = attempt.id  # read before the commit expires the attempt (no re-load)
-    db.session.commit()
-    return redirect(url_for("quizzes.result", module_key=module.key, attempt_id=submitted_id))
+    return redirect(url_for("quizzes.result", module_key=module.key, attempt_id=attempt.id))
 
 
 @bp.get("/<module_key>/quiz/attempts/<int:attempt_id>")
@@ -120,7 +113,7 @@ def result(module_key: str, attempt_id: int) -> Any:
     course_progress = learner_progress(current_user.id)
     progress = course_progress.for_module(module.key)
     from elearn.feedback import services as feedback
-    from elearn.feedback.views import surveys
+    from elearn.feedback.registry import surveys
 
     check = next(
         (
@@ -137,5 +130,5 @@ def result(module_key: str, attempt_id: int) -> Any:
         attempt=attempt,
         progress=progress,
         changed=attempt.quiz_hash != module.quiz.content_hash,
-        lang=str(get_locale()),
+        lang=current_language(),
     )

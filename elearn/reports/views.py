@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import Response, abort, current_app, g, render_template, request, url_for
+from flask import abort, current_app, g, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from elearn.accounts import services as accounts
+from elearn.accounts.labels import EMPLOYMENT_MODEL_LABELS
 from elearn.accounts.models import EmploymentModel, Role
-from elearn.core.csvfile import excel_csv
+from elearn.auth.access import role_required
 from elearn.core.forms import choice_list
 from elearn.core.time import local_zone, utcnow
-from elearn.core.web import EMPLOYMENT_MODEL_LABELS, role_required
-from elearn.courses.services import cohort_progress as progress_of
-from elearn.courses.services import completion_rules, get_course, learner_progress
-from elearn.reports import bp
-from elearn.reports import services as reports
+from elearn.courses.services import cohort_progress, completion_rules, get_course, learner_progress
+from elearn.reports import bp, exports
 from elearn.reports.cache import FigureCache
 from elearn.reports.forms import FilterForm
+from elearn.reports.learners import learner_activity, learner_in_report, learner_page
+from elearn.reports.overview import overview as overview_figures
+from elearn.reports.questions import question_analysis
+from elearn.reports.scope import Filters
 
 PER_PAGE = 50
 STAFF = (Role.TRAINER, Role.ADMIN)
@@ -40,7 +43,7 @@ def _cohorts() -> list:
     return g.report_cohorts
 
 
-def _filter_form() -> tuple[FilterForm, reports.Filters, dict[str, str]]:
+def _filter_form() -> tuple[FilterForm, Filters, dict[str, str]]:
     """The filter form from the query string, the filters it gives, and the arguments to keep.
 
     Invalid values are reported on the form and left out of the filters (the page still shows).
@@ -55,7 +58,7 @@ def _filter_form() -> tuple[FilterForm, reports.Filters, dict[str, str]]:
     )
     form.validate()
     cohort_id = int(form.cohort.data) if form.cohort.data and not form.cohort.errors else None
-    filters = reports.Filters(
+    filters = Filters(
         cohort_id=cohort_id,
         employment_model=(form.model.data or None) if not form.model.errors else None,
         start=form.start.data if not form.start.errors else None,
@@ -100,7 +103,7 @@ def overview() -> Any:
     course, rules = get_course(), completion_rules()
     figures, computed_at = _cached(
         ("overview", course.version, filters, rules.require_discussion),
-        lambda: reports.overview(
+        lambda: overview_figures(
             course, filters, zone=local_zone(), require_discussion=rules.require_discussion
         ),
     )
@@ -123,11 +126,11 @@ def _cached(key: tuple, compute: Any) -> tuple[Any, Any]:
     )
 
 
-def _analysis(module: Any, filters: reports.Filters) -> tuple[Any, Any]:
+def _analysis(module: Any, filters: Filters) -> tuple[Any, Any]:
     minimum = current_app.config["ELEARN_REPORT_MIN_ANSWERS"]
     return _cached(
         ("questions", get_course().version, module.key, filters, minimum),
-        lambda: reports.question_analysis(module, filters, zone=local_zone(), minimum=minimum),
+        lambda: question_analysis(module, filters, zone=local_zone(), minimum=minimum),
     )
 
 
@@ -175,18 +178,17 @@ def learners() -> Any:
         abort(403)
     form, filters, kept = _filter_form()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = reports.learner_page(filters, page=page, per_page=PER_PAGE)
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    listing = learner_page(filters, page=page, per_page=PER_PAGE)
+    if not listing.rows and page > 1:
+        abort(404)  # past the last page
     return render_template(
         "reports/learners.html",
         **_common(
             form=form,
             kept=kept,
-            rows=rows,
-            total=total,
-            page=page,
-            pages=pages,
-            progress=progress_of([r.id for r in rows]),
+            rows=listing.rows,
+            pagination=listing.pagination,
+            progress=cohort_progress([r.id for r in listing.rows]),
             staff=_is_staff(),
         ),
     )
@@ -198,18 +200,18 @@ def learner(user_id: int) -> Any:
     """One learner: progress for supervisors; attempts, discussions and surveys for trainers."""
     if not current_user.has_role(*STAFF, Role.SUPERVISOR):
         abort(404)  # a page about one person: the same answer as for an unknown id
-    filters = reports.Filters(supervisor_id=None if _is_staff() else current_user.id)
-    person = reports.learner_in_report(user_id, filters)
+    filters = Filters(supervisor_id=None if _is_staff() else current_user.id)
+    person = learner_in_report(user_id, filters)
     if person is None:
         abort(404)
-    activity = reports.learner_activity(person.id) if _is_staff() else None
+    activity = learner_activity(person.id) if _is_staff() else None
     return render_template(
         "reports/learner.html",
         **_common(
             person=person,
             progress=learner_progress(person.id),
             activity=activity,
-            attempts=reports.attempts_by_module(activity.attempts) if activity else {},
+            attempts=activity.attempts_by_module if activity else {},
             surveys=current_app.extensions["elearn.surveys"],
         ),
     )
@@ -218,216 +220,44 @@ def learner(user_id: int) -> Any:
 # ------------------------------------------------------------------ CSV
 
 
-def _percent(value: float | None) -> str:
-    return "" if value is None else _number(100 * value)
-
-
-def _number(value: float | None, digits: int = 1) -> str:
-    """A decimal as Finnish/Swedish Excel reads it (comma) or as English Excel does."""
-    if value is None:
-        return ""
-    text = f"{value:.{digits}f}"
-    return text if str(get_locale()) == "en" else text.replace(".", ",")
-
-
-def _overview_rows(figures: reports.Overview, names: dict[int, str], modules: bool) -> list[list]:
-    groups = [*figures.cohorts, *figures.models, figures.total]
-    labels = {m.value: EMPLOYMENT_MODEL_LABELS[m] for m in EmploymentModel}
-
-    def label(group: reports.Group) -> str:
-        if group.kind == "cohort":
-            return names.get(int(group.key), _("No group"))
-        if group.kind == "model":
-            return str(labels.get(group.key, _("No group")))
-        return _("Everyone")
-
-    if not modules:
-        return [
-            [
-                group.kind,
-                label(group),
-                group.learners,
-                group.started_course,
-                group.completed_course,
-                _percent(group.completion_rate),
-            ]
-            for group in groups
-        ]
-    rows = []
-    for group in groups:
-        for key, f in group.modules.items():
-            rows.append(
-                [
-                    group.kind,
-                    label(group),
-                    key,
-                    f.learners,
-                    f.started,
-                    f.completed,
-                    f.attempted,
-                    _percent(f.pass_rate),
-                    _number(f.mean_best),
-                    _number(f.mean_attempts_to_pass),
-                    _number(f.median_seconds / 3600 if f.median_seconds is not None else None),
-                ]
-            )
-    return rows
-
-
 @bp.get("/export/<table>.csv")
 @login_required
 def export(table: str) -> Any:
-    """Every report table as CSV for Excel (UTF-8 with BOM, semicolons, decimal commas)."""
-    staff = _is_staff()
-    if not staff and not (table == "learners" and current_user.has_role(Role.SUPERVISOR)):
+    """A registered table (``reports/exports.py``) as CSV for Excel, in the reader's language."""
+    entry = exports.TABLES.get(table)
+    if entry is None:
+        abort(404)
+    if not (_is_staff() or (entry.supervisors and current_user.has_role(Role.SUPERVISOR))):
         abort(403)
     _form, filters, _kept = _filter_form()
-    course = get_course()
-    lang = str(get_locale())
-    names = {c.id: c.name for c in _cohorts()}
-    if table in ("cohorts", "modules"):
-        figures = reports.overview(
-            course,
-            filters,
-            zone=local_zone(),
-            require_discussion=completion_rules().require_discussion,
-        )
-        if table == "cohorts":
-            header = ["kind", "group", "learners", "started", "completed", "completion_percent"]
-        else:
-            header = [
-                "kind",
-                "group",
-                "module",
-                "learners",
-                "started",
-                "completed",
-                "attempted",
-                "pass_rate_percent",
-                "mean_best_score",
-                "mean_attempts_to_pass",
-                "median_hours_to_complete",
-            ]
-        rows = _overview_rows(figures, names, modules=table == "modules")
-    elif table in ("questions", "options"):
-        module = _module_or_404(request.args.get("module", ""))
-        analysis = reports.question_analysis(
-            module,
-            filters,
-            zone=local_zone(),
-            minimum=current_app.config["ELEARN_REPORT_MIN_ANSWERS"],
-        )
-        if table == "questions":
-            header = [
-                "module",
-                "question",
-                "text",
-                "first_attempts",
-                "fully_correct",
-                "facility_percent",
-                "discrimination",
-                "enough_answers",
-                "flag",
-                "most_chosen_wrong_option",
-            ]
-            rows = []
-            for q in analysis.questions:
-                wrong = q.most_chosen_wrong
-                rows.append(
-                    [
-                        module.key,
-                        q.question.key,
-                        q.question.text(lang),
-                        q.answered,
-                        q.fully_correct,
-                        _percent(q.facility),
-                        _number(q.discrimination, 2),
-                        "yes" if q.enough else "no",
-                        q.flag or "",
-                        q.question.option(wrong.key).text(lang).text if wrong else "",
-                    ]
-                )
-        else:
-            header = ["module", "question", "option", "text", "correct", "chosen"]
-            rows = [
-                [
-                    module.key,
-                    q.question.key,
-                    o.key,
-                    q.question.option(o.key).text(lang).text,
-                    "yes" if o.correct else "no",
-                    o.chosen,
-                ]
-                for q in analysis.questions
-                for o in q.options
-            ]
-    elif table == "learners":
-        people, _total = reports.learner_page(filters, page=1, per_page=0)
-        progress = progress_of([p.id for p in people])
-        header = [
-            "id",
-            "name",
-            "email",
-            "group",
-            "modules_complete",
-            "discussions_attended",
-            "course_complete",
-        ]
-        rows = [
-            [
-                p.id,
-                p.name,
-                p.email,
-                p.cohort_name,
-                progress[p.id].modules_complete,
-                progress[p.id].discussions_attended,
-                "yes" if progress[p.id].complete else "no",
-            ]
-            for p in people
-        ]
-    elif table == "attempts":
-        person = reports.learner_in_report(request.args.get("learner", 0, type=int) or 0, filters)
-        if person is None:
-            abort(404)
-        header = [
-            "module",
-            "attempt",
-            "submitted_at",
-            "score",
-            "passed",
-            "question",
-            "question_score",
-            "chosen_options",
-        ]
-        rows = []
-        for module_key, attempts in reports.attempts_by_module(
-            reports.learner_activity(person.id).attempts
-        ).items():
-            for number, attempt in enumerate(attempts, start=1):
-                for shown in attempt.layout:
-                    key = shown["question"]
-                    rows.append(
-                        [
-                            module_key,
-                            number,
-                            attempt.submitted_at.isoformat(),
-                            _number(attempt.score),
-                            "yes" if attempt.passed else "no",
-                            key,
-                            _number((attempt.question_scores or {}).get(key), 2),
-                            " ".join((attempt.answers or {}).get(key, [])),
-                        ]
-                    )
-    else:
-        abort(404)
-    return Response(
-        excel_csv(header, rows),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f"attachment; filename=raportti-{table}.csv",
-            "Cache-Control": "private, no-store",
-        },
+    wanted = exports.ExportRequest(
+        filters=filters,
+        course=get_course(),
+        language=str(get_locale()),
+        zone=local_zone(),
+        require_discussion=completion_rules().require_discussion,
+        min_answers=current_app.config["ELEARN_REPORT_MIN_ANSWERS"],
+        cohort_names={c.id: c.name for c in _cohorts()},
+        module=_module_or_404(request.args.get("module", "")) if entry.needs == "module" else None,
+        learner=_learner_or_404(filters) if entry.needs == "learner" else None,
     )
+    response = send_file(
+        io.BytesIO(exports.write(entry, wanted)),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=exports.download_name(entry, wanted),
+        etag=False,
+        conditional=False,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _learner_or_404(filters: Filters) -> Any:
+    person = learner_in_report(request.args.get("learner", 0, type=int) or 0, filters)
+    if person is None:
+        abort(404)
+    return person
 
 
 @bp.app_context_processor

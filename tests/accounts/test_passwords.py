@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 
-from elearn.accounts.passwords import PasswordProblem, check_policy, hash_password, verify_password
+from elearn.accounts.passwords import (
+    DEFAULT_METHOD,
+    PasswordProblem,
+    check_policy,
+    hash_password,
+    set_method,
+    verify_password,
+)
+from elearn.config import DEFAULTS, ConfigError, check_production, from_environment
 
 
 @pytest.mark.parametrize(
@@ -29,8 +39,25 @@ def test_a_good_passphrase_passes():
 
 
 def test_hash_is_scrypt_and_verifies():
-    hashed = hash_password("kolme iloista kettua")
+    set_method(DEFAULT_METHOD)
+    try:
+        hashed = hash_password("kolme iloista kettua")
+    finally:
+        set_method(TEST_METHOD)
     assert hashed.startswith("scrypt:")
     assert verify_password(hashed, "kolme iloista kettua")
     assert not verify_password(hashed, "kolme iloista kettu")
     assert not verify_password(None, "anything")
+
+
+def test_the_suite_hashes_cheaply_and_production_refuses_it():
+    # The suite's cheap hash (tests/conftest.py) is for tests only.
+    assert hash_password("kolme iloista kettua").startswith("pbkdf2:sha256:1000$")
+    config = {**DEFAULTS, **from_environment(tempfile.gettempdir()), "ELEARN_ENV": "production"}
+    config.update(SECRET_KEY="x" * 40, MAIL_BACKEND="smtp", ELEARN_PASSWORD_HASH=TEST_METHOD)
+    config.update(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0")
+    with pytest.raises(ConfigError, match="ELEARN_PASSWORD_HASH"):
+        check_production(config)
+
+
+TEST_METHOD = "pbkdf2:sha256:1000"

@@ -29,7 +29,8 @@ def test_six_modules_in_order():
 @pytest.mark.parametrize("module", COURSE.modules, ids=lambda m: m.folder)
 def test_module_meets_the_numbers(module):
     finnish = module.text("fi")[0]
-    assert 3 <= len(module.sections) <= 6
+    # Content 2.0 (issue 19) added topics, so a module may have more than six sections.
+    assert len(module.sections) >= 3
     assert module.words >= 1200
     assert len(module.videos) >= 1
     assert 2 <= len(finnish.reflection) <= 4
@@ -40,8 +41,9 @@ def test_module_meets_the_numbers(module):
         assert any(o.correct for o in question.options)
         for option in question.options:
             assert option.text("fi").explanation.strip(), (question.key, option.key)
-    types = {q.type for q in module.quiz.questions}
-    assert {"single", "multiple", "true_false"} <= types
+    # Scenario questions are single or multiple choice; true/false ones are kept few (issue 19).
+    types = [q.type for q in module.quiz.questions]
+    assert "single" in types and types.count("true_false") <= len(types) // 3
 
 
 @pytest.mark.parametrize("module", COURSE.modules, ids=lambda m: m.folder)
@@ -67,13 +69,17 @@ def test_module_one_is_also_in_english():
 
 
 def test_check_command_on_the_shipped_content():
+    # Without --strict: quality problems (issue 19) are listed but do not fail the check.
     result = CliRunner().invoke(content_cli, ["check"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[-1] == "6 modules OK"
-    pattern = r"(\d\d-[a-z-]+): (\d) sections, (\d+) words, (\d+) videos, (\d+) questions"
-    for folder, line in zip(EXPECTED_FOLDERS, lines[:-1], strict=True):
+    assert re.fullmatch(r"6 modules(, \d+ pages?)? OK", lines[-1])
+    pattern = (
+        r"(\d\d-[a-z-]+): (\d) sections, (\d+) words, (\d+) videos?, (\d+) questions, "
+        r"fi( sv)?( en)? complete"
+    )
+    for folder, line in zip(EXPECTED_FOLDERS, lines[: len(EXPECTED_FOLDERS)], strict=True):
         match = re.fullmatch(pattern, line)
         assert match and match.group(1) == folder
-        assert 3 <= int(match.group(2)) <= 6 and int(match.group(3)) >= 1200
+        assert int(match.group(2)) >= 3 and int(match.group(3)) >= 1200
         assert int(match.group(4)) >= 1 and 8 <= int(match.group(5)) <= 12

@@ -108,7 +108,7 @@ def test_finnish_date_format(app):
 
     from flask_babel import force_locale
 
-    from elearn.core.web import format_local_datetime
+    from elearn.core.i18n import format_local_datetime
 
     with app.test_request_context(), force_locale("fi"):
         # 24.12.2026 07:30 UTC is 9.30 in Helsinki (UTC+2 in winter).

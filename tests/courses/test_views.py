@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 import sqlalchemy as sa
 
-from elearn.courses.services import get_course
+from elearn.content.loader import load_course
+from elearn.core.fragments import FRAGMENTS_KEY
+from elearn.courses.services import EXTENSION_KEY, get_course
 from elearn.progress.models import SectionRead
 from tests.conftest import CSRF_RE, PASSWORD
+
+FIXTURE = Path(__file__).resolve().parents[1] / "content" / "fixtures" / "content-1.0"
 
 
 def first_module(app):
@@ -20,7 +27,7 @@ def test_overview_lists_six_modules_with_progress_and_next_step(app, client, mak
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert html.count('class="module-card"') == 6
-    assert "0/5 osiota luettu" in html
+    assert f"0/{len(first_module(app).sections)} osiota luettu" in html
     assert "Jatka tästä" in html
     module = first_module(app)
     assert f"/modules/{module.key}/{module.sections[0].key}" in html
@@ -89,7 +96,9 @@ def test_section_text_follows_the_language(app, client, make_user, login_as):
     english = client.get(url).get_data(as_text=True)
     assert "Section 2 of" in english and module.sections[1].text("en")[0].title in english
     client.post_form("/language", {"language": "sv", "next": url})
-    assert "har ännu inte översatts" in client.get(url).get_data(as_text=True)
+    swedish = client.get(url).get_data(as_text=True)
+    assert module.sections[1].text("sv")[0].title in swedish
+    assert "har ännu inte översatts" not in swedish  # the whole course is in Swedish
 
 
 def test_mark_read_is_idempotent_and_moves_on(app, client, make_user, login_as, db):
@@ -105,7 +114,7 @@ def test_mark_read_is_idempotent_and_moves_on(app, client, make_user, login_as, 
     )
     assert count == 1
     html = client.get("/modules/").get_data(as_text=True)
-    assert "1/5 osiota luettu" in html
+    assert f"1/{len(module.sections)} osiota luettu" in html
     assert "Olet merkinnyt tämän osion luetuksi" in client.get(
         f"/modules/{module.key}/{module.sections[0].key}"
     ).get_data(as_text=True)
@@ -157,24 +166,47 @@ def test_course_needs_login(client, app):
     assert client.get(f"/modules/{module.key}/media/{module.videos[0].captions}").status_code == 302
 
 
-def test_swedish_falls_back_to_finnish_with_a_note(app, client, make_user, login_as):
+@pytest.fixture
+def partly_translated(app):
+    """The course as it was before its Swedish translation (tests/content/fixtures):
+    only module 1 in English, nothing in Swedish."""
+    old = load_course(FIXTURE / "modules", pages_dir=FIXTURE / "pages")
+    saved = app.extensions[EXTENSION_KEY]
+    app.extensions[EXTENSION_KEY] = old
+    app.extensions.pop(FRAGMENTS_KEY, None)
+    yield old
+    app.extensions[EXTENSION_KEY] = saved
+    app.extensions.pop(FRAGMENTS_KEY, None)
+
+
+def test_swedish_falls_back_to_finnish_with_a_note(partly_translated, client, make_user, login_as):
     login_as(make_user(language="sv"))
-    module = first_module(app)
+    module = partly_translated.modules[0]
     html = client.get(f"/modules/{module.key}/{module.sections[0].key}").get_data(as_text=True)
     assert '<html lang="sv">' in html
     assert "har ännu inte översatts" in html
     assert '<article class="section-text" lang="fi">' in html
 
 
-def test_english_module_one_does_not_fall_back(app, client, make_user, login_as):
+def test_english_module_one_does_not_fall_back(partly_translated, client, make_user, login_as):
     login_as(make_user(language="en"))
-    module = first_module(app)
+    module = partly_translated.modules[0]
     html = client.get(f"/modules/{module.key}/{module.sections[0].key}").get_data(as_text=True)
     assert "has not been translated" not in html
     assert module.sections[0].text("en")[0].title in html
-    other = get_course_module(app, 1)
+    other = partly_translated.modules[1]
     html = client.get(f"/modules/{other.key}/{other.sections[0].key}").get_data(as_text=True)
     assert "has not been translated into your language yet" in html
+
+
+def test_every_module_is_complete_in_three_languages(app):
+    # The shipped course: no page falls back to Finnish in Swedish or English.
+    with app.app_context():
+        for module in get_course().modules:
+            for language in ("sv", "en"):
+                assert not module.text(language)[1], (module.key, language)
+                for section in module.sections:
+                    assert not section.text(language)[1], (module.key, section.key, language)
 
 
 def get_course_module(app, index):
@@ -199,3 +231,52 @@ def test_pages_carry_no_correct_answers(app, client, make_user, login_as):
     for question in module.quiz.questions:
         for option in question.options:
             assert option.text("fi").explanation not in html
+
+
+def test_glossary_links_lead_to_a_term_on_the_glossary_page(app, client, make_user, login_as):
+    import re
+
+    login_as(make_user())
+    with app.app_context():
+        course = get_course()
+    assert course.glossary, "the shipped modules define their terms"
+    linked = set()
+    for module in course.modules:
+        for section in module.sections:
+            html = client.get(f"/modules/{module.key}/{section.key}").get_data(as_text=True)
+            linked |= set(re.findall(r'href="/modules/glossary#(term-[a-z0-9_-]+)"', html))
+    assert linked
+    page = client.get("/modules/glossary").get_data(as_text=True)
+    anchors = set(re.findall(r'<div id="(term-[a-z0-9_-]+)"', page))
+    assert linked <= anchors  # every link lands on its term
+    assert len(anchors) == len(course.glossary)
+    swedish = course.glossary[0].text("sv")[0].term
+    client.post_form("/language", {"language": "sv"})
+    assert swedish in client.get("/modules/glossary").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_help_page_gives_emergency_numbers_in_each_language(
+    app, client, make_user, login_as, language
+):
+    login_as(make_user(language=language))
+    response = client.get("/modules/pages/kun-tarvitset-apua")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'<html lang="{language}">' in html
+    assert 'href="tel:112"' in html
+    assert "has not been translated" not in html and "har ännu inte" not in html
+    assert client.get("/modules/pages/ei-ole").status_code == 404
+
+
+def test_a_video_offers_captions_in_every_language(app, client, make_user, login_as):
+    import re
+
+    login_as(make_user(language="sv"))
+    with app.app_context():
+        module = get_course().modules[0]
+    section = next(s for s in module.sections if s.videos)
+    html = client.get(f"/modules/{module.key}/{section.key}").get_data(as_text=True)
+    tracks = re.findall(r'<track kind="captions" src="[^"]+" srclang="([a-z]{2})"[^>]*>', html)
+    assert sorted(tracks) == ["en", "fi", "sv"]
+    default = re.search(r'<track[^>]*srclang="([a-z]{2})"[^>]* default>', html)
+    assert default and default.group(1) == "sv"  # the Swedish page shows Swedish captions

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from elearn import create_app
 from elearn.accounts.models import Cohort, User, UserRole
-from elearn.core.db import write_transaction
+from elearn.core.db import begin_write
 from elearn.core.time import utcnow
 from elearn.discussions import services as discussions
 from elearn.discussions.models import Booking, DiscussionSlot
@@ -35,7 +35,8 @@ def test_concurrent_bookings_respect_capacity(database_url, capacity, tmp_path):
                 learner = _db.session.get(User, learner_id)
                 barrier.wait()
                 try:
-                    write_transaction(_db.session)
+                    _db.session.rollback()  # end the read: the write lock is taken first
+                    begin_write(_db.session)
                     discussions.book(slot_id, learner, now=utcnow())
                     _db.session.commit()
                     outcomes.append("booked")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,8 @@ from elearn.accounts.models import Role
 from elearn.core.time import NonexistentLocalTime, utcnow
 from elearn.discussions import services as discussions
 from elearn.discussions.models import Attendance
+from elearn.journal import services as journal
+from elearn.outbox import services as outbox
 from tests.discussions.util import plan, supervise
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -148,12 +151,14 @@ def test_changing_and_cancelling_a_time_updates_bookings(people, db):
     booking = discussions.book(slot.id, learners[0], now=utcnow())
     booking.reminder_sent_at = utcnow()
     moved = plan(soon() + timedelta(hours=2), capacity=2)
-    assert discussions.update_slot(slot, moved) is True
+    assert discussions.update_slot(slot, moved, now=utcnow()) is True
     assert booking.sequence == 1 and booking.reminder_sent_at is None
-    assert discussions.update_slot(slot, moved) is False  # nothing booked learners need to hear
+    assert (
+        discussions.update_slot(slot, moved, now=utcnow()) is False
+    )  # nothing booked learners need to hear
     discussions.book(slot.id, learners[1], now=utcnow())
     with pytest.raises(discussions.CapacityBelowBookings):
-        discussions.update_slot(slot, plan(slot.starts_at, capacity=1))
+        discussions.update_slot(slot, plan(slot.starts_at, capacity=1), now=utcnow())
     affected = discussions.cancel_slot(slot, now=utcnow())
     assert (
         {b.id for b in affected} >= {booking.id}
@@ -162,10 +167,19 @@ def test_changing_and_cancelling_a_time_updates_bookings(people, db):
     )
 
 
-def test_memo_and_reply(people, db):
+def test_memo_and_reply(people, db, mailbox):
     supervisor, learners = people
     (slot,) = discussions.create_slots(supervisor, [plan(soon())])
     booking = discussions.book(slot.id, learners[0], now=utcnow())
+    with pytest.raises(discussions.MemoTooEarly):  # the discussion has not begun
+        discussions.record_memo(
+            booking, attendance=Attendance.ATTENDED, summary="", followups="", private="",
+            now=utcnow(),
+        )  # fmt: skip
+    slot.starts_at, slot.ends_at = utcnow() - timedelta(hours=2), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    outbox.deliver_due()
+    mailbox.clear()
     discussions.record_memo(
         booking,
         attendance=Attendance.ATTENDED,
@@ -174,6 +188,12 @@ def test_memo_and_reply(people, db):
         private="Oma muistiinpano",
         now=utcnow(),
     )
+    db.session.commit()
+    outbox.deliver_due()
+    # The learner is told that the memo is ready, with a link to read and confirm it.
+    (ready,) = mailbox.to(learners[0].email)
+    assert f"/discussions/bookings/{booking.id}" in mailbox.body(ready)
+    assert mailbox.to(supervisor.email) == []
     discussions.respond_to_memo(booking, comment="Kiitos!", confirm=True, now=utcnow())
     assert booking.learner_confirmed_at is not None and booking.learner_comment == "Kiitos!"
     # A rewritten memo needs a new confirmation.
@@ -186,18 +206,19 @@ def test_memo_and_reply(people, db):
         now=utcnow(),
     )
     assert booking.learner_confirmed_at is None
+    db.session.commit()
+    outbox.deliver_due()  # a memo changed after confirming is announced again
+    assert len(mailbox.to(learners[0].email)) == 2
 
 
 def test_journal_is_saved_and_cleared(people, db):
     _, learners = people
-    entry = discussions.save_journal(
-        learners[0].id, "etiikka", 1, "Kysymys?", " Vastaus ", now=utcnow()
-    )
+    entry = journal.save_answer(learners[0].id, "etiikka", 1, "Kysymys?", " Vastaus ", now=utcnow())
     assert entry.body == "Vastaus"
-    assert [e.id for e in discussions.journal(learners[0].id)] == [entry.id]
-    assert discussions.journal(learners[1].id) == []
-    discussions.save_journal(learners[0].id, "etiikka", 1, "Kysymys?", "", now=utcnow())
-    assert discussions.journal(learners[0].id) == []
+    assert [e.id for e in journal.entries(learners[0].id)] == [entry.id]
+    assert journal.entries(learners[1].id) == []
+    journal.save_answer(learners[0].id, "etiikka", 1, "Kysymys?", "", now=utcnow())
+    assert journal.entries(learners[0].id) == []
 
 
 def test_most_missed_counts_misses_per_question(people, db, app):
@@ -218,3 +239,68 @@ def test_most_missed_counts_misses_per_question(people, db, app):
             quizzes.submit(attempt.id, learners[0].id, module, answers, now=utcnow())
     top = quizzes.most_missed(learners[0].id)
     assert sorted(top) == sorted((m.key, m.quiz.questions[0].key, 2) for m in course.modules[:2])
+
+
+def test_a_series_over_the_repeated_autumn_hour_keeps_its_length():
+    # 31.10.2027: 04.00 summer time becomes 03.00 winter time; 03.15-04.00 local is 105
+    # minutes of real time. A 45-minute discussion starting at 03.15 lasts 45 minutes.
+    spans = discussions.series_starts(
+        date(2027, 10, 31),
+        time(3, 15),
+        time(4, 0),
+        minutes=45,
+        break_minutes=0,
+        weeks=1,
+        zone=HELSINKI,
+    )
+    assert spans and all(end - start == timedelta(minutes=45) for start, end in spans)
+    # The window is 105 real minutes: two discussions fit (03.15 summer time and 03.00
+    # winter time), each 45 minutes long.
+    assert len(spans) == 2
+    assert [s.astimezone(HELSINKI).strftime("%H.%M %Z") for s, _ in spans] == [
+        "03.15 EEST",
+        "03.00 EET",
+    ]
+
+
+def test_a_spring_series_ending_in_the_skipped_hour_says_the_end_is_the_problem():
+    # 28.3.2027: 03.00 becomes 04.00; a window 02.00-03.30 starts at a time that exists
+    # but ends in the hour that does not.
+    with pytest.raises(NonexistentLocalTime) as error:
+        discussions.series_starts(
+            date(2027, 3, 28),
+            time(2, 0),
+            time(3, 30),
+            minutes=30,
+            break_minutes=0,
+            weeks=1,
+            zone=HELSINKI,
+        )
+    assert error.value.part == "end"
+    with pytest.raises(NonexistentLocalTime) as error:
+        discussions.series_starts(
+            date(2027, 3, 28), time(3, 15), time(5, 0), minutes=30, break_minutes=0, weeks=1,
+            zone=HELSINKI,
+        )  # fmt: skip
+    assert error.value.part == "start"
+
+
+def test_the_series_form_points_at_the_end_that_does_not_exist(client, login_as, people, db, app):
+    supervisor, _learners = people
+    login_as(supervisor)
+    page = client.post_form(
+        "/discussions/slots/series",
+        {
+            "first_day": "2027-03-28",
+            "window_start": "02:00",
+            "window_end": "03:30",
+            "minutes": "30",
+            "break_minutes": "0",
+            "weeks": "1",
+            "place_kind": "in_person",
+            "capacity": "1",
+        },
+    ).get_data(as_text=True)
+    error = re.search(r'<p class="error" id="window_end-error">(.*?)</p>', page, re.S)
+    assert error and "03.30" in error.group(1) and "28.03.2027" in error.group(1)
+    assert 'id="window_start-error"' not in page

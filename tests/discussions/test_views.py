@@ -12,6 +12,7 @@ from elearn.accounts.models import Role
 from elearn.core.time import to_local, utcnow
 from elearn.discussions import services as discussions
 from elearn.discussions.models import Booking, DiscussionSlot
+from elearn.journal import services as journal
 from tests.discussions.util import plan, supervise
 
 
@@ -131,10 +132,10 @@ def test_series_form_creates_weekly_times(client, login_as, setup, db):
 def test_learner_books_shares_and_gets_mail(client, login_as, setup, db, mailbox):
     supervisor, learner, _ = setup
     (slot,) = discussions.create_slots(supervisor, [plan(in_days(3))])
-    shared = discussions.save_journal(
+    shared = journal.save_answer(
         learner.id, "etiikka", 1, "Mikä on vaikeaa?", "Rajojen pitäminen.", now=utcnow()
     )
-    private = discussions.save_journal(
+    private = journal.save_answer(
         learner.id, "etiikka", 2, "Mikä ilahduttaa?", "Salainen vastaus.", now=utcnow()
     )
     db.session.commit()
@@ -153,7 +154,7 @@ def test_learner_books_shares_and_gets_mail(client, login_as, setup, db, mailbox
     )
     booking = db.session.scalar(sa.select(Booking).where(Booking.learner_id == learner.id))
     assert response.location == f"/discussions/bookings/{booking.id}"
-    assert [e.id for e in booking.shared_entries] == [shared.id]
+    assert [e.entry_id for e in booking.shared_entries] == [shared.id]
     for address in ("liisa@example.fi", "sanna@example.fi"):
         (msg,) = mailbox.to(address)
         assert any(p.get_content_type() == "text/calendar" for p in msg.iter_attachments())
@@ -278,7 +279,7 @@ def test_journal_on_the_module_page_is_private(app, client, login_as, setup, db)
     login_as(learner)
     page = client.get("/modules/etiikka").get_data(as_text=True)
     assert page.count('name="q-') >= 2
-    client.post_form("/discussions/journal/etiikka", {"q-1": "Oma pohdintani.", "q-2": ""})
+    client.post_form("/journal/etiikka", {"q-1": "Oma pohdintani.", "q-2": ""})
     assert "Oma pohdintani." in client.get("/modules/etiikka").get_data(as_text=True)
     client.post_form("/logout")
     login_as(other)

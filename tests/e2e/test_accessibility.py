@@ -107,6 +107,11 @@ def site(e2e_app_object):
         reset = accounts.request_password_reset(
             people["admin"].email, now=utcnow(), lifetime=timedelta(hours=2)
         )
+        from elearn.outbox import services as outbox
+
+        outbox.enqueue(  # an undelivered message on the admins' mail page
+            key="a11y:mail", to="a11y-kutsu@example.fi", subject="Kutsu", body="x", now=utcnow()
+        )
         db.session.commit()
         m, s = module.key, video_section.key
         q = module.quiz.questions[0].key
@@ -126,6 +131,8 @@ def site(e2e_app_object):
                 ("courses.module", f"/modules/{m}"),
                 ("courses.section", f"/modules/{m}/{s}"),
                 ("courses.print_module", f"/modules/{m}/print"),
+                ("courses.glossary", "/modules/glossary"),
+                ("courses.page", "/modules/pages/kun-tarvitset-apua"),
                 ("quizzes.quiz", f"/modules/{course.modules[1].key}/quiz"),
                 ("quizzes.result", f"/modules/{m}/quiz/attempts/{attempt_id}"),
                 ("discussions.index", "/discussions/"),
@@ -170,6 +177,7 @@ def site(e2e_app_object):
                 ("privacy.requests", "/privacy/admin"),
                 ("privacy.person", f"/privacy/admin/people/{learner.id}"),
                 ("privacy.audit", "/privacy/admin/audit"),
+                ("admin.mail", "/admin/mail"),
             ],
         }
         emails = {k: p.email for k, p in people.items()}

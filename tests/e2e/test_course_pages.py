@@ -63,7 +63,10 @@ def test_self_hosted_video_plays_with_captions(page: Page, live_server):
         "() => Array.from(document.querySelector('figure.video video').textTracks)"
         ".map(t => [t.kind, t.language])"
     )
-    assert tracks == [["captions", "fi"]]
+    # Captions in every language; the page's own language is on by default.
+    assert sorted(tracks) == [["captions", "en"], ["captions", "fi"], ["captions", "sv"]]
+    default = page.evaluate("() => document.querySelector('figure.video track[default]').srclang")
+    assert default == "fi"
     page.locator("details.transcript summary").click()
     expect(page.locator("details.transcript p").first).to_be_visible()
 

@@ -44,7 +44,7 @@ def test_supervisor_learner_memo_flow(page: Page, live_server, e2e_app):
     log_in(page, live_server)
     page.goto("/modules/etiikka")
     page.fill("#journal-1", "Minua mietityttää, miten pidän rajat ystävällisesti.")
-    page.locator("form[action$='/discussions/journal/etiikka'] button[type=submit]").click()
+    page.locator("form[action$='/journal/etiikka'] button[type=submit]").click()
     expect(page.locator("#journal-1")).to_have_value(
         "Minua mietityttää, miten pidän rajat ystävällisesti."
     )

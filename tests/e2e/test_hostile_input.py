@@ -18,8 +18,9 @@ from elearn.accounts.models import Cohort, Role, User, UserRole
 from elearn.accounts.passwords import hash_password
 from elearn.core.time import utcnow
 from elearn.courses.services import get_course
-from elearn.discussions.models import Booking, DiscussionSlot, JournalEntry
+from elearn.discussions.models import Booking, DiscussionSlot
 from elearn.extensions import db
+from elearn.journal.models import JournalEntry
 from tests.conftest import CSRF_RE, PASSWORD, free_port
 from tests.e2e.conftest import start_gunicorn
 from tests.feedback.test_services import quiz_done
@@ -163,7 +164,7 @@ def hostile(e2e_app_object, server, browser):
     # The learner's journal, a booking with a message sharing it, feedback answers.
     _form(
         learner,
-        f"/discussions/journal/{modules[0]}",
+        f"/journal/{modules[0]}",
         {"q-1": corpus("journal 1"), "q-2": corpus("journal 2")},
     )
     with app.app_context():

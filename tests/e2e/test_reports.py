@@ -62,5 +62,11 @@ def test_trainer_filters_opens_a_question_and_downloads_csv(page: Page, live_ser
     data = Path(download_info.value.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-    chosen = {r[2]: int(r[5]) for r in rows[1:] if r[1] == question.key}
+    header = rows[0]
+    assert header[:4] == ["Opintojakso", "Opintojakson tunniste", "Kysymys", "Kysymyksen tunniste"]
+    key, option, chosen_at = (
+        header.index(h) for h in ("Kysymyksen tunniste", "Vaihtoehdon tunniste", "Valittu")
+    )
+    chosen = {r[option]: int(r[chosen_at]) for r in rows[1:] if r[key] == question.key}
     assert chosen[wrong_option(question)] == 1 and sum(chosen.values()) == 3
+    assert rows[1][2] == question.text("fi")  # the question's text, not only its key

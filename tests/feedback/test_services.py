@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from elearn.core.time import utcnow
 from elearn.courses.services import get_course, learner_progress
 from elearn.feedback import services as feedback
 from elearn.feedback.models import LoopNote, SurveyParticipation, SurveyResponse
-from elearn.feedback.views import surveys
+from elearn.feedback.registry import surveys
 from elearn.quizzes import services as quizzes
 from tests.discussions.util import attend_discussion
 
@@ -215,6 +216,7 @@ def test_minimum_group_size_holds_for_every_filter_combination(ctx, seven_answer
         "date_to": [None, date(2026, 11, 22), date(2026, 11, 30)],
         "context": [None, course.modules[0].key, course.modules[1].key],
     }
+    names = {pilot.id: "Pilotti", own.id: "Oma"}
     for values in itertools.product(*options.values()):
         filters = feedback.Filters(**dict(zip(options, values, strict=True)))
         matching = db.session.scalar(
@@ -225,12 +227,15 @@ def test_minimum_group_size_holds_for_every_filter_combination(ctx, seven_answer
         result = feedback.results(survey, filters, minimum=5, eligible_count=0)
         assert result.count == matching
         assert result.shown == (matching >= 5), filters
+        export = feedback.csv_export(
+            survey, filters, minimum=5, language="fi", course=course, cohort_names=names
+        )
+        if export is not None:  # every cell the file reveals has five answers or more
+            rows = [r for r in csv_rows(export)[1:] if len(r) > 1]
+            cells = Counter((r[0], r[2], r[3], r[4]) for r in rows)
+            assert cells and min(cells.values()) >= 5, (filters, cells)
         if not result.shown:
             assert result.questions == []  # no distributions and no free text
-            assert (
-                feedback.csv_export(survey, filters, minimum=5, language="fi", cohort_names={})
-                is None
-            )
         else:
             texts = next(q for q in result.questions if q.question.key == "comment").texts
             assert len(texts) == matching
@@ -272,23 +277,190 @@ def test_only_the_latest_free_texts_are_listed_but_all_are_counted(ctx, seven_an
     assert useful.median == middle
 
 
-def test_csv_opens_in_finnish_excel(ctx, seven_answers, db):
-    _, all_surveys = ctx
-    pilot, own = seven_answers
-    data = feedback.csv_export(
-        all_surveys["module-check"],
-        feedback.Filters(),
-        minimum=5,
-        language="fi",
-        cohort_names={pilot.id: "Pilotti", own.id: "Oma"},
-    )
-    raw = data
+def csv_rows(export) -> list[list[str]]:
+    raw = export.data
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:4] == ["week", "module", "cohort", "employment_model"]
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+
+def export_of(course, survey, filters=None, *, language="fi", cohort_names=None, minimum=5):
+    return feedback.csv_export(
+        survey,
+        filters or feedback.Filters(),
+        minimum=minimum,
+        language=language,
+        course=course,
+        cohort_names=cohort_names or {},
+    )
+
+
+def test_csv_opens_in_finnish_excel(ctx, seven_answers, db):
+    course, all_surveys = ctx
+    pilot, own = seven_answers
+    export = export_of(
+        course, all_surveys["module-check"], cohort_names={pilot.id: "Pilotti", own.id: "Oma"}
+    )
+    rows = csv_rows(export)
+    module = course.modules[0]
+    assert rows[0][:5] == [
+        "Kuukausi",
+        "Opintojakso",
+        "Opintojakson tunniste",
+        "Ryhmä",
+        "Järjestämistapa",
+    ]
     assert "Oliko opintojaksosta hyötyä työssäsi?" in rows[0]
-    assert len(rows) == 8 and any("äöå" in cell for row in rows for cell in row)
-    assert "user_id" not in rows[0]
+    assert "Opiskelijan tunniste" not in rows[0]  # anonymous: nobody's id
+    # The pilot's five answers; the own-service group's two are a cell below the minimum.
+    answers = [r for r in rows[1:] if r and r[0] == "2026-11"]
+    assert len(answers) == 5 and export.answers == 5 and export.withheld == 2
+    assert answers[0][1:5] == [
+        f"1. {module.text('fi')[0].title}",
+        module.key,
+        "Pilotti",
+        "Työnantajamalli",
+    ]
+    assert any("äöå" in cell for row in answers for cell in row)
+    assert rows[-1] == ["2 vastausta jätettiin pois."]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_csv_headers_and_values_are_in_the_readers_language(
+    ctx, make_user, make_cohort, language, db
+):
+    course, all_surveys = ctx
+    survey = all_surveys["discussion"]
+    cohort = make_cohort("Keskusteluryhmä")
+    for _ in range(5):
+        learner = make_user(cohort=cohort)
+        booking = attend_discussion(db, make_user, learner)
+        feedback.answer(
+            learner,
+            survey,
+            str(booking.id),
+            {"heard": "4", "arrangements": "partly", "worked": "Kuuntelu."},
+            surveys=all_surveys,
+            progress=learner_progress(learner.id),
+            today=TODAY,
+        )
+    db.session.commit()
+    rows = csv_rows(export_of(course, survey, language=language))
+    expected = {
+        "fi": ["Kuukausi", "Ryhmä", "Järjestämistapa"],
+        "sv": ["Månad", "Grupp", "Sätt att ordna assistansen"],
+        "en": ["Month", "Group", "Employment model"],
+    }[language]
+    assert rows[0][:3] == expected  # a discussion has no module columns
+    question = next(q for q in survey.questions if q.key == "arrangements")
+    assert question.text(language) in rows[0]
+    column = rows[0].index(question.text(language))
+    partly = {"fi": "Osittain", "sv": "Delvis", "en": "Partly"}[language]
+    assert {r[column] for r in rows[1:6]} == {partly}  # the option in words, not its key
+    assert (
+        rows[1][rows[0].index(next(q for q in survey.questions if q.key == "heard").text(language))]
+        == "4"
+    )
+
+
+def test_a_cell_of_one_is_left_out_and_the_file_says_so(ctx, make_user, make_cohort, db):
+    """Five answers in one group and module, one in another module: the one is not listed,
+    nor is its week anywhere in the file."""
+    course, all_surveys = ctx
+    survey = all_surveys["module-check"]
+    cohort = make_cohort("Solu")
+    for i in range(5):
+        answer_check(make_user(cohort=cohort), course, all_surveys, {"comment": f"Jakso 1 {i}"})
+    lonely = make_user(cohort=cohort)
+    answer_check(lonely, course, all_surveys, {"comment": "Yksin jaksossa 2"}, module_index=1)
+    db.session.commit()
+    export = export_of(course, survey, cohort_names={cohort.id: "Solu"})
+    text = export.data.decode("utf-8-sig")
+    assert "Yksin jaksossa 2" not in text and course.modules[1].key not in text
+    assert TODAY.isoformat() not in text and "2026-11-23" not in text  # no week, no day
+    assert export.answers == 5 and export.withheld == 1
+    rows = csv_rows(export)
+    assert rows[-2] == [
+        "Vastauksista kerrotaan vain kuukausi. Vastaukset, joiden ryhmässä, opintojaksossa ja "
+        "kuukaudessa on alle 5 vastausta, on jätetty pois, jotta ketään ei voi tunnistaa."
+    ]
+    assert rows[-1] == ["1 vastaus jätettiin pois."]
+    assert feedback.withheld_from_export(survey, feedback.Filters(), minimum=5) == 1
+    # The lonely answer's module on its own: one answer in all, so no file at all.
+    assert export_of(course, survey, feedback.Filters(context=course.modules[1].key)) is None
+
+
+def test_cells_are_months_and_date_filters_take_whole_months(ctx, make_user, make_cohort, db):
+    """Answers in two weeks of one month form one cell; a date filter that cuts the month
+    is widened, so two downloads cannot be compared to find the answers of one week."""
+    course, all_surveys = ctx
+    survey = all_surveys["module-check"]
+    cohort = make_cohort("Kuukausi")
+    early, late = date(2026, 11, 2), date(2026, 11, 25)  # Monday 2.11. and the week of 23.11.
+    for i in range(5):
+        day = early if i < 2 else late
+        answer_check(make_user(cohort=cohort), course, all_surveys, {"comment": f"V{i}"}, today=day)
+    db.session.commit()
+    everything = export_of(course, survey)
+    assert everything.answers == 5 and everything.withheld == 0
+    late_only = export_of(course, survey, feedback.Filters(date_from=date(2026, 11, 20)))
+    assert late_only.answers == 5  # the whole of November, not the three late answers
+    assert csv_rows(late_only)[-1] == [
+        "Päivämäärät on laajennettu kokonaisiksi kuukausiksi: 2026-11-01 – …."
+    ]
+    # Rows come in the order of their cells and random ids, not of their weeks.
+    rows = [r for r in csv_rows(everything)[1:] if r and r[0] == "2026-11"]
+    assert len(rows) == 5
+    assert {r[-1] for r in rows} == {f"V{i}" for i in range(5)}
+
+
+def test_free_texts_and_group_names_that_start_like_formulas_are_neutralised(ctx, make_cohort, db):
+    """Written as stored (answering strips a leading tab or line break; a file could still
+    hold one from before): five answers in each of six groups named like formulas."""
+    course, all_surveys = ctx
+    survey = all_surveys["module-check"]
+    payloads = ['=HYPERLINK("http://evil.invalid")', "+1+1", "-1+1", "@SUM(1)", "\t=1", "\r=1"]
+    names = {}
+    for payload in payloads:
+        cohort = make_cohort(payload)
+        names[cohort.id] = payload
+        for _ in range(5):
+            db.session.add(
+                SurveyResponse(
+                    survey_key=survey.key,
+                    context=course.modules[0].key,
+                    cohort_id=cohort.id,
+                    employment_model=cohort.employment_model,
+                    week=feedback.week_of(TODAY),
+                    answers={"useful": 3, "comment": payload},
+                )
+            )
+    db.session.commit()
+    rows = csv_rows(export_of(course, survey, cohort_names=names))
+    answers = [r for r in rows[1:] if r and r[0] == "2026-11"]
+    assert len(answers) == 30
+    assert sorted({(r[3], r[-1]) for r in answers}) == sorted(("'" + p, "'" + p) for p in payloads)
+    assert {r[rows[0].index("Oliko opintojaksosta hyötyä työssäsi?")] for r in answers} == {"3"}
+    for row in rows:
+        for value in row:
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+def test_a_named_survey_keeps_weeks_and_every_answer(ctx, make_user, make_cohort, db):
+    """Only anonymous answers need the minimum per cell: a named one says who answered."""
+    from dataclasses import replace
+
+    course, all_surveys = ctx
+    named = replace(all_surveys["module-check"], anonymous=False)
+    cohort = make_cohort("Nimetyt")
+    people = [make_user(cohort=cohort) for _ in range(5)]
+    for i, person in enumerate(people):
+        answer_check(person, course, all_surveys, {"comment": f"N{i}"}, module_index=i % 2)
+    db.session.execute(sa.update(SurveyResponse).values(user_id=people[0].id))
+    db.session.commit()
+    export = export_of(course, named)
+    rows = csv_rows(export)
+    assert rows[0][0] == "Viikko" and "Opiskelijan tunniste" in rows[0]
+    assert export.withheld == 0 and len(rows) == 6  # no notes either
 
 
 def test_loop_notes_reach_the_right_cohort(make_user, make_cohort, db):

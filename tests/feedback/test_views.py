@@ -125,3 +125,32 @@ def test_front_page_title_is_plain_text(app, client, make_user, login_as, db):
     title = html[html.index("<title>") : html.index("</title>")]
     assert "<" not in title[len("<title>") :] and "Etusivu" in title
     assert html.count('id="surveys-h"') == 1
+
+
+def test_the_page_and_the_csv_say_what_the_export_leaves_out(
+    app, client, make_user, login_as, make_cohort, db
+):
+    """A cell of one (one answer in a group's module that month) is left out of the CSV, and
+    both the results page and the file say how many answers were left out."""
+    from elearn.feedback.registry import surveys
+    from tests.feedback.test_services import TODAY, answer_check
+
+    with app.test_request_context():
+        course, all_surveys = get_course(), surveys()
+        cohort = make_cohort("Soluryhmä")
+        for i in range(5):
+            answer_check(
+                make_user(cohort=cohort), course, all_surveys, {"comment": f"Yhteinen {i}"}
+            )
+        answer_check(
+            make_user(cohort=cohort), course, all_surveys, {"comment": "Ainoa"}, module_index=1
+        )
+        db.session.commit()
+    login_as(make_user(Role.TRAINER))
+    page = client.get(f"/feedback/results?survey=module-check&cohort={cohort.id}")
+    text = page.get_data(as_text=True)
+    assert "alle 5 vastausta" in text and "Näillä rajauksilla pois jätetään 1 vastaus." in text
+    data = client.get(f"/feedback/results.csv?survey=module-check&cohort={cohort.id}").get_data()
+    content = data.decode("utf-8-sig")
+    assert "Ainoa" not in content and "Yhteinen 4" in content and TODAY.isoformat() not in content
+    assert content.rstrip().endswith("1 vastaus jätettiin pois.")

@@ -11,6 +11,7 @@ from elearn.accounts.models import Role
 from elearn.core.time import utcnow
 from elearn.courses.services import get_course
 from elearn.discussions import services as discussions
+from elearn.journal import services as journal_service
 from elearn.quizzes.models import QuizAttempt
 from tests.conftest import free_port
 from tests.discussions.util import plan, supervise
@@ -44,7 +45,7 @@ def test_main_flows_log_no_names_addresses_or_journal_text(
     login_as(learner)
     section = module.sections[0]
     client.post_form(f"/modules/{module.key}/{section.key}/read")
-    client.post_form(f"/discussions/journal/{module.key}", {"q-1": journal})
+    client.post_form(f"/journal/{module.key}", {"q-1": journal})
     client.get(f"/modules/{module.key}/quiz")
     attempt = db.session.scalar(sa.select(QuizAttempt).where(QuizAttempt.user_id == learner.id))
     answers = {f"q-{q.key}": [o.key for o in q.options if o.correct] for q in module.quiz.questions}
@@ -53,7 +54,7 @@ def test_main_flows_log_no_names_addresses_or_journal_text(
         f"/feedback/answer/module-check/{module.key}",
         {"a-useful": "4", "a-clear": "4", "a-comment": "Lokituskommentti"},
     )
-    entry_id = discussions.journal(learner.id)[0].id
+    entry_id = journal_service.entries(learner.id)[0].id
     booked = client.post_form(
         f"/discussions/slots/{slots[0].id}/book",
         {"module_key": "", "theme": "Lokitusteema", "message": message, "share": [entry_id]},
@@ -130,7 +131,13 @@ def test_production_refuses_the_mail_backend_that_logs_whole_messages():
 
     from elearn.config import ConfigError, check_production
 
-    settings = {"ELEARN_ENV": "production", "SECRET_KEY": "k" * 40, "MAIL_BACKEND": "smtp"}
+    settings = {
+        "ELEARN_ENV": "production",
+        "SECRET_KEY": "k" * 40,
+        "MAIL_BACKEND": "smtp",
+        "ELEARN_PASSWORD_HASH": "scrypt",
+        "ELEARN_MAIL_DELIVERY": "thread",
+    }
     check_production(settings)
     with pytest.raises(ConfigError, match="MAIL_BACKEND=log"):
         check_production({**settings, "MAIL_BACKEND": "log"})

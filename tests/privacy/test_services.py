@@ -9,14 +9,16 @@ import pytest
 import sqlalchemy as sa
 
 from elearn.accounts.models import Role, User
+from elearn.audit.models import AuditEvent
 from elearn.core.time import utcnow
 from elearn.courses.services import cohort_progress
-from elearn.discussions.models import Booking, JournalEntry
+from elearn.discussions.models import Booking
 from elearn.feedback import services as feedback
 from elearn.feedback.models import SurveyParticipation, SurveyResponse
-from elearn.feedback.views import surveys
+from elearn.feedback.registry import surveys
+from elearn.journal.models import JournalEntry
 from elearn.privacy import services as privacy
-from elearn.privacy.models import AuditEvent, DeletionRequest
+from elearn.privacy.models import DeletionRequest
 from elearn.progress.models import ModuleActivity
 from elearn.quizzes.models import FirstAnswer, QuizAttempt
 from tests.privacy.util import rich_learner, text_hits

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from elearn.accounts.models import Role, User
-from elearn.privacy.models import AuditEvent, DeletionRequest
+from elearn.audit.models import AuditEvent
+from elearn.privacy.models import DeletionRequest
 from tests.privacy.util import rich_learner, text_hits
 
 
@@ -130,13 +131,13 @@ def test_audit_log_records_who_saw_memos_journals_and_changed_roles(
 
 
 def test_audit_log_is_paginated(client, login_as, make_user, db):
+    from elearn.audit import services as audit
+    from elearn.audit.models import AuditAction
     from elearn.core.time import utcnow
-    from elearn.privacy import services as privacy
-    from elearn.privacy.models import AuditAction
 
     admin = make_user(Role.ADMIN)
     for i in range(60):
-        privacy.record(
+        audit.record(
             AuditAction.DATA_EXPORTED, "user", i, actor_id=admin.id, subject_id=None, now=utcnow()
         )
     db.session.commit()

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from elearn.accounts.models import Role
 from elearn.core.time import utcnow
 from elearn.courses.services import get_course, learner_progress
-from elearn.discussions import services as discussions
+from elearn.discussions.models import SharedEntry
 from elearn.extensions import db as _db
 from elearn.feedback import services as feedback
-from elearn.feedback.views import surveys
+from elearn.feedback.registry import surveys
+from elearn.journal import services as journal
 from elearn.progress.services import mark_section_read
 from tests.discussions.util import attend_discussion
 from tests.feedback.test_services import quiz_done
@@ -39,14 +40,25 @@ def rich_learner(db, make_user, cohort, tag: str) -> Person:
         mark_section_read(user.id, module, section, now=utcnow())
     quiz_done(user, module)
     journal_text = f"Päiväkirjani {tag}: työnantajani hammaslääkärikäynti"
-    entry = discussions.save_journal(user.id, module.key, 1, "Kysymys?", journal_text, now=utcnow())
+    entry = journal.save_answer(user.id, module.key, 1, "Kysymys?", journal_text, now=utcnow())
     db.session.flush()
     booking = attend_discussion(db, make_user, user)
     booking.message = f"Viestini {tag} ohjaajalle"
     booking.memo_summary = f"Muistio {tag}: puhuttiin jaksamisesta"
     booking.memo_private = f"Yksityinen {tag} huomio"
     booking.learner_comment = f"Kommenttini {tag}"
-    booking.shared_entries = [entry] if entry is not None else []
+    booking.shared_entries = (
+        [
+            SharedEntry(
+                entry_id=entry.id,
+                module_key=entry.module_key,
+                question=entry.question,
+                body=entry.body,
+            )
+        ]
+        if entry is not None
+        else []
+    )
     feedback.answer(
         user,
         all_surveys["module-check"],

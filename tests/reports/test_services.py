@@ -10,9 +10,11 @@ import pytest
 from elearn.accounts.models import EmploymentModel
 from elearn.courses.services import get_course
 from elearn.progress.services import CompletionRules, progress_for_learners
-from elearn.reports import services as reports
+from elearn.reports.overview import overview as overview_figures
+from elearn.reports.questions import question_analysis
+from elearn.reports.scope import Filters
 from tests.discussions.util import attend_discussion
-from tests.reports.util import DAY1, attempt, correct, read, wrong_option
+from tests.reports.util import DAY1, attempt, bulk_learners, correct, read, wrong_option
 
 ZONE = ZoneInfo("Europe/Helsinki")
 HOUR = timedelta(hours=1)
@@ -51,8 +53,8 @@ def people(course, make_user, make_cohort, db):
 
 
 def overview(course, filters=None, require_discussion=False):
-    filters = filters or reports.Filters()
-    return reports.overview(course, filters, zone=ZONE, require_discussion=require_discussion)
+    filters = filters or Filters()
+    return overview_figures(course, filters, zone=ZONE, require_discussion=require_discussion)
 
 
 def test_module_figures_per_cohort_model_and_everyone(course, people, db):
@@ -119,15 +121,13 @@ def test_the_sql_figures_agree_with_the_one_progress_function(course, people, db
 
 def test_filters_by_cohort_model_and_dates(course, people, db):
     m1 = course.modules[0].key
-    only_own = overview(course, reports.Filters(cohort_id=people["own"].id))
+    only_own = overview(course, Filters(cohort_id=people["own"].id))
     assert only_own.total.learners == 2 and only_own.total.modules[m1].attempted == 1
-    employer = overview(
-        course, reports.Filters(employment_model=EmploymentModel.EMPLOYER_MODEL.value)
-    )
+    employer = overview(course, Filters(employment_model=EmploymentModel.EMPLOYER_MODEL.value))
     assert employer.total.learners == 3 and employer.total.modules[m1].completed == 2
     # Day 2 only: B's reading and pass, and C's one section; A's day 1 does not count.
     day2 = (DAY1 + 24 * HOUR).date()
-    result = overview(course, reports.Filters(start=day2, end=day2))
+    result = overview(course, Filters(start=day2, end=day2))
     f = result.total.modules[m1]
     assert (f.started, f.completed, f.attempted, f.passed) == (2, 1, 1, 1)
     assert result.total.modules[course.modules[1].key].started == 0
@@ -135,7 +135,7 @@ def test_filters_by_cohort_model_and_dates(course, people, db):
 
 
 def test_date_window_is_local_midnight_to_midnight():
-    window = reports.Filters(start=date(2026, 3, 2), end=date(2026, 3, 2)).window(ZONE)
+    window = Filters(start=date(2026, 3, 2), end=date(2026, 3, 2)).window(ZONE)
     assert [t.isoformat() for t in window] == [
         "2026-03-02T00:00:00+02:00",
         "2026-03-03T00:00:00+02:00",
@@ -172,7 +172,7 @@ def quiz_takers(course, make_user, make_cohort, db):
 
 def test_item_analysis(quiz_takers, db):
     module, (q1, q2, q3, q4), _ = quiz_takers
-    analysis = reports.question_analysis(module, reports.Filters(), zone=ZONE, minimum=4)
+    analysis = question_analysis(module, Filters(), zone=ZONE, minimum=4)
     assert analysis.first_attempts == 4
 
     first = analysis.question(q1.key)
@@ -197,7 +197,7 @@ def test_item_analysis(quiz_takers, db):
 
 def test_few_answers_are_marked_and_not_flagged(quiz_takers, db):
     module, (q1, q2, q3, q4), _ = quiz_takers
-    analysis = reports.question_analysis(module, reports.Filters(), zone=ZONE, minimum=10)
+    analysis = question_analysis(module, Filters(), zone=ZONE, minimum=10)
     assert all(not q.enough for q in analysis.questions)
     assert analysis.question(q3.key).flag is None and analysis.question(q4.key).flag is None
 
@@ -208,12 +208,32 @@ def test_item_analysis_follows_the_filters(quiz_takers, make_cohort, make_user, 
     outsider = make_user(cohort=other)
     attempt(outsider, module, DAY1, answers=correct(module))
     assert (
-        reports.question_analysis(
-            module, reports.Filters(cohort_id=other.id), zone=ZONE, minimum=1
-        ).first_attempts
+        question_analysis(module, Filters(cohort_id=other.id), zone=ZONE, minimum=1).first_attempts
         == 1
     )
-    mine = reports.question_analysis(
-        module, reports.Filters(cohort_id=learners[0].cohort_id), zone=ZONE, minimum=1
-    )
+    mine = question_analysis(module, Filters(cohort_id=learners[0].cohort_id), zone=ZONE, minimum=1)
     assert mine.question(q1.key).fully_correct == 2
+
+
+@pytest.mark.parametrize("require_discussion", [False, True])
+def test_the_sql_completion_rule_is_the_progress_rule_for_many_learners(
+    course, make_user, db, require_discussion
+):
+    """The overview counts completions with ``progress.services``' rule in SQL; over many
+    learners in every state it counts exactly what ``progress_for_learners`` says."""
+    ids = bulk_learners(course, 80, seed=11)
+    finishers = [make_user(name=f"Valmis {k}") for k in range(3)]
+    for learner in finishers:
+        for module in course.modules:
+            read(learner, module, DAY1)
+            attempt(learner, module, DAY1 + HOUR, score=100)
+    attend_discussion(db, make_user, finishers[0])
+    ids += [f.id for f in finishers]
+    rules = CompletionRules(require_discussion=require_discussion)
+    progress = progress_for_learners(course, ids, rules=rules).values()
+    result = overview(course, require_discussion=require_discussion)
+    for module in course.modules:
+        done = sum(1 for p in progress if p.for_module(module.key).complete)
+        assert result.total.modules[module.key].completed == done, module.key
+    complete = sum(1 for p in progress if p.complete)
+    assert result.total.completed_course == complete == (1 if require_discussion else 3)

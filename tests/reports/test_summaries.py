@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from elearn.core.db import write_transaction
+from elearn.core.db import begin_write
 from elearn.core.time import utcnow
 from elearn.courses.services import get_course
 from elearn.extensions import db as _db
@@ -17,7 +17,8 @@ from elearn.progress.models import ModuleActivity
 from elearn.progress.services import mark_section_read, rebuild_activity
 from elearn.quizzes import services as quizzes
 from elearn.quizzes.models import FirstAnswer
-from elearn.reports import services as reports
+from elearn.reports.questions import question_analysis
+from elearn.reports.scope import Filters
 from tests.reports.test_services import ZONE, overview
 from tests.reports.util import DAY1, attempt, bulk_learners, correct, read, wrong_option
 
@@ -88,7 +89,7 @@ def test_the_overview_from_summaries_equals_the_one_from_the_records(course, mak
         read(learner, m1, DAY1 + timedelta(hours=k))
         attempt(learner, m1, DAY1 + timedelta(hours=2 * k + 1), score=60)
         attempt(learner, m1, DAY1 + timedelta(hours=3 * k + 2), score=95)
-    everything = reports.Filters(start=date(2000, 1, 1), end=date(2100, 1, 1))
+    everything = Filters(start=date(2000, 1, 1), end=date(2100, 1, 1))
     from_summaries = overview(course, require_discussion=False)
     from_records = overview(course, everything, require_discussion=False)
     assert from_summaries.total.learners >= 85
@@ -145,7 +146,7 @@ def test_question_analysis_reads_first_attempts_only(course, make_user, db):
             attempt = quizzes.start_or_resume(learner.id, m1, now=now, rng=random.Random(k))
             quizzes.submit(attempt.id, learner.id, m1, answers, now=now + timedelta(minutes=5))
     db.session.commit()
-    result = reports.question_analysis(m1, reports.Filters(), zone=ZONE, minimum=1)
+    result = question_analysis(m1, Filters(), zone=ZONE, minimum=1)
     figures = result.question(question.key)
     assert (figures.answered, figures.fully_correct) == (3, 0)
     assert figures.most_chosen_wrong.key == wrong_option(question)
@@ -176,7 +177,8 @@ def test_two_tabs_reading_at_once_both_count(app, database_url, tmp_path):
         with racer.app_context():
             try:
                 barrier.wait(timeout=10)
-                write_transaction(_db.session)  # as the view does
+                _db.session.rollback()  # end the read: the write lock is taken first
+                begin_write(_db.session)  # as the view does
                 mark_section_read(user_id, module, section, now=utcnow())
                 _db.session.commit()
             except Exception as exc:  # reported by the assertion below

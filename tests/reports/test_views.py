@@ -126,25 +126,63 @@ def test_every_table_downloads_as_excel_csv(course, make_user, make_cohort, logi
     cohort = make_cohort("Pilotti äö")
     learner = make_user(cohort=cohort, name="Åsa Öberg")
     module = course.modules[0]
+    title = module.text("fi")[0].title
     read(learner, module, DAY1)
     attempt(learner, module, DAY1, score=72.5)
     login_as(make_user(Role.TRAINER))
     query = f"?cohort={cohort.id}"
-    cohorts = rows_of(client.get("/reports/export/cohorts.csv" + query))
-    assert cohorts[0][:3] == ["kind", "group", "learners"]
-    assert ["cohort", "Pilotti äö", "1", "1", "0", "0,0"] in cohorts
+    response = client.get("/reports/export/cohorts.csv" + query)
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert "Ryhm%C3%A4t.csv" in response.headers["Content-Disposition"]  # its title in Finnish
+    cohorts = rows_of(response)
+    assert cohorts[0] == [
+        "Taso",
+        "Ryhmä",
+        "Ryhmän tunniste",
+        "Opiskelijat",
+        "Aloittaneet",
+        "Suorittaneet koulutuksen",
+        "Suoritusaste (%)",
+    ]
+    assert ["Ryhmä", "Pilotti äö", str(cohort.id), "1", "1", "0", "0,0"] in cohorts
+    assert ["Kaikki opiskelijat", "Kaikki opiskelijat", "", "1", "1", "0", "0,0"] in cohorts
     modules = rows_of(client.get("/reports/export/modules.csv" + query))
-    row = next(r for r in modules if r[:3] == ["cohort", "Pilotti äö", module.key])
-    assert row[8] == "72,5"  # mean best score with a decimal comma for Finnish Excel
+    row = next(r for r in modules if r[1] == "Pilotti äö" and r[4] == module.key)
+    assert row[3] == f"1. {title}"  # the module's title in the reader's language, key beside it
+    assert row[modules[0].index("Parhaan tuloksen keskiarvo")] == "72,5"  # decimal comma
+    employer = next(r for r in modules if r[0] == "Järjestämistapa" and r[4] == module.key)
+    assert employer[1] == "Työnantajamalli"  # the employment model in words
     questions = rows_of(client.get(f"/reports/export/questions.csv{query}&module={module.key}"))
     assert len(questions) == 1 + len(module.quiz.questions)
+    first = module.quiz.questions[0]
+    assert questions[1][:4] == [f"1. {title}", module.key, first.text("fi"), first.key]
+    assert questions[1][questions[0].index("Riittävästi vastauksia")] == "Ei"  # yes/no in words
     options = rows_of(client.get(f"/reports/export/options.csv{query}&module={module.key}"))
     assert len(options) == 1 + sum(len(q.options) for q in module.quiz.questions)
+    option = first.options[0]
+    assert options[1][4:7] == [
+        option.text("fi").text,
+        option.key,
+        "Kyllä" if option.correct else "Ei",
+    ]
     learners = rows_of(client.get("/reports/export/learners.csv" + query))
-    assert learners[1][1:4] == ["Åsa Öberg", learner.email, "Pilotti äö"]
+    assert learners[1] == [
+        str(learner.id),
+        "Åsa Öberg",
+        learner.email,
+        "Pilotti äö",
+        "Työnantajamalli",
+        "0",
+        "0",
+        "Ei",
+    ]
     attempts = rows_of(client.get(f"/reports/export/attempts.csv?learner={learner.id}"))
-    assert len(attempts) == 1 + len(module.quiz.questions) and attempts[1][3] == "72,5"
+    assert len(attempts) == 1 + len(module.quiz.questions)
+    assert attempts[1][:5] == [f"1. {title}", module.key, "1", "2026-03-02 10:00", "72,5"]
     assert client.get("/reports/export/nothing.csv").status_code == 404
+    assert client.get("/reports/export/questions.csv?module=ei-ole").status_code == 404
+    assert client.get("/reports/export/attempts.csv?learner=999999").status_code == 404
 
 
 def test_filters_stay_in_the_url_and_bad_ones_are_explained(

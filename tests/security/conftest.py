@@ -18,7 +18,9 @@ from elearn.accounts.models import Cohort, Role, User
 from elearn.core.time import utcnow
 from elearn.courses.services import get_course
 from elearn.discussions import services as discussions
-from elearn.discussions.models import Attendance, Booking, DiscussionSlot, JournalEntry
+from elearn.discussions.models import Attendance, Booking, DiscussionSlot
+from elearn.journal import services as journal
+from elearn.journal.models import JournalEntry
 from elearn.quizzes.models import QuizAttempt
 from tests.discussions.util import plan
 from tests.progress.test_completion import take_quiz
@@ -79,9 +81,7 @@ def world(app: Flask, db, make_user, make_cohort) -> World:
         module = get_course().modules[0]
         attempt = take_quiz(learner.id, module)
         question = module.text("fi")[0].reflection[0]
-    entry = discussions.save_journal(
-        learner.id, module.key, 1, question, "Oma pohdinta", now=utcnow()
-    )
+    entry = journal.save_answer(learner.id, module.key, 1, question, "Oma pohdinta", now=utcnow())
     start = (utcnow() + timedelta(days=5)).replace(second=0, microsecond=0)
     slot, free_slot, past_slot = discussions.create_slots(
         people["supervisor"],

@@ -48,6 +48,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     "admin.cohort_progress": {"GET": STAFF_OBJECT},
     "admin.cohorts": {"GET": STAFF},
     "admin.invite": {"GET": STAFF, "POST": STAFF},
+    "admin.mail": {"GET": ADMIN_ONLY},
+    "admin.mail_retry": {"POST": "login 404 404 404 404 404 302"},
     "admin.user_active": {"POST": "login 404 404 404 404 404 302"},
     "admin.user_detail": {"GET": ADMIN_ONLY_OBJECT, "POST": ADMIN_ONLY_OBJECT},
     "admin.user_resend": {"POST": "login 404 404 404 404 404 302"},
@@ -65,6 +67,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     # Course content is for everyone signed in; progress is always the reader's own.
     "courses.mark_read": {"POST": "login 302 302 302 302 302 302"},
     "courses.media": {"GET": SIGNED_IN},
+    "courses.glossary": {"GET": SIGNED_IN},
+    "courses.page": {"GET": SIGNED_IN},
     "courses.module": {"GET": SIGNED_IN},
     "courses.overview": {"GET": SIGNED_IN},
     "courses.print_module": {"GET": SIGNED_IN},
@@ -85,7 +89,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "discussions.index": {"GET": SIGNED_IN},
     "discussions.learner_booking": {"GET": LEARNER_OWN, "POST": LEARNER_OWN},
     "discussions.prepare": {"GET": SUPERVISOR_OWN, "POST": SUPERVISOR_OWN},
-    "discussions.save_journal": {"POST": "login 302 302 302 302 302 302"},
+    "journal.save": {"POST": "login 302 302 302 302 302 302"},
     "discussions.series": {"GET": SUPERVISORS, "POST": SUPERVISORS},
     "discussions.supervise": {"GET": SUPERVISORS},
     # The discussion survey's context is the learner's attended booking.
@@ -135,6 +139,8 @@ VALUES: dict[str, Callable[[Any], Any]] = {
     "attempt_id": lambda r: r.world.attempt.id,
     "user_id": lambda r: r.world.learner.id,
     "cohort_id": lambda r: r.world.cohort.id,
+    "page_key": lambda r: "kun-tarvitset-apua",
+    "message_id": lambda r: 1,  # the admin is told whether it was sent; others get 404
     "secret": lambda r: r.links.invitation,
     "survey_key": lambda r: "discussion",
     "context": lambda r: str(r.world.past_booking.id),

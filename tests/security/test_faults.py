@@ -15,9 +15,10 @@ from elearn.accounts.models import Role
 from elearn.core.time import utcnow
 from elearn.courses.services import get_course
 from elearn.discussions import services as discussions
-from elearn.discussions.models import Booking, DiscussionSlot, booking_shares
+from elearn.discussions.models import Booking, DiscussionSlot, SharedEntry
 from elearn.extensions import db as _db
 from elearn.feedback.models import SurveyParticipation, SurveyResponse
+from elearn.journal import services as journal
 from elearn.quizzes.models import QuizAttempt
 from tests.discussions.util import plan, supervise
 
@@ -90,7 +91,7 @@ def test_booking_fails_whole_and_can_be_retried(
     with app.test_request_context():
         module = get_course().modules[0]
         (slot,) = discussions.create_slots(supervisor, [plan(utcnow() + timedelta(days=5))])
-        entry = discussions.save_journal(learner.id, module.key, 1, "K?", "Vastaus", now=utcnow())
+        entry = journal.save_answer(learner.id, module.key, 1, "K?", "Vastaus", now=utcnow())
         db.session.commit()
     version = slot.lock_version
     login_as(learner)
@@ -102,14 +103,14 @@ def test_booking_fails_whole_and_can_be_retried(
     assert response.status_code == 500 and ERROR_TEXT in response.get_data(as_text=True)
     db.session.expire_all()
     assert count(Booking, Booking.slot_id == slot.id) == 0
-    assert count(booking_shares) == 0
+    assert count(SharedEntry) == 0
     assert db.session.get(DiscussionSlot, slot.id).lock_version == version
     assert mailbox.to(learner.email) == []  # no confirmation of a booking that does not exist
     retry = client.post_form(f"/discussions/slots/{slot.id}/book", form)
     assert retry.status_code == 302
     db.session.expire_all()
     (booking,) = db.session.scalars(sa.select(Booking).where(Booking.slot_id == slot.id))
-    assert [e.id for e in booking.shared_entries] == [entry.id]
+    assert [e.entry_id for e in booking.shared_entries] == [entry.id]
     assert len(mailbox.to(learner.email)) == 1
 
 

@@ -145,7 +145,7 @@ def test_overlong_fields_are_form_errors(people, world, db):
 
 def test_an_oversized_body_gets_413(people, app):
     big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
-    response = people["learner"].request("POST", "/discussions/journal/whatever", {"q-1": big})
+    response = people["learner"].request("POST", "/journal/whatever", {"q-1": big})
     assert_clear_4xx(response, 413, "Lähettämäsi tieto oli liian suuri")
 
 
@@ -172,7 +172,7 @@ def test_nul_bytes_in_free_text_never_reach_the_database(people, world, db, valu
         learner.request(
             "POST", "/profile", {"name": value, "email": "liisa@example.fi", "language": "fi"}
         ),
-        learner.request("POST", f"/discussions/journal/{world.module_key}", {"q-1": value}),
+        learner.request("POST", f"/journal/{world.module_key}", {"q-1": value}),
         learner.request(
             "POST", f"/discussions/bookings/{world.past_booking.id}", {"comment": value}
         ),
@@ -230,7 +230,7 @@ def test_broken_utf8_in_body_query_and_path(people, world):
     learner = people["learner"].client
     token = people["learner"].token
     body = b"csrf_token=" + token.encode() + b"&q-1=%FF%FEbroken&name=%C3%28"
-    for url in (f"/discussions/journal/{world.module_key}", "/profile"):
+    for url in (f"/journal/{world.module_key}", "/profile"):
         response = learner.post(url, data=body, content_type="application/x-www-form-urlencoded")
         # Werkzeug keeps undecodable escapes in a form body as literal text: no error, no loss.
         assert response.status_code < 500, (url, response.status_code)
