@@ -23,6 +23,7 @@ from elearn.certificates.models import Certificate
 from elearn.certificates.services import ALPHABET, CODE_LENGTH
 from elearn.content.model import Course, Module, Question
 from elearn.content.surveys import Survey
+from elearn.core.db import table
 from elearn.discussions.models import Booking, DiscussionSlot
 from elearn.extensions import db
 from elearn.feedback.models import SurveyParticipation, SurveyResponse
@@ -254,10 +255,8 @@ def seed_learners(
     for i, cohort in enumerate(cohorts):
         sid = ids.user
         ids.user += 1
-        w.add(
-            User.__table__, _user_row(sid, SUPERVISOR_EMAIL.format(i + 1), rng, password_hash, now)
-        )
-        w.add(UserRole.__table__, {"user_id": sid, "role": Role.SUPERVISOR.value})
+        w.add(table(User), _user_row(sid, SUPERVISOR_EMAIL.format(i + 1), rng, password_hash, now))
+        w.add(table(UserRole), {"user_id": sid, "role": Role.SUPERVISOR.value})
         w.add(cohort_supervisors, {"cohort_id": cohort.id, "user_id": sid})
         supervisors[cohort.id] = sid
     w.flush()
@@ -271,7 +270,7 @@ def seed_learners(
             starts = day + timedelta(days=k // 2 * 2, hours=2 + (k % 2) * 4)
             capacity = rng.choice((1, 1, 1, 4))
             w.add(
-                DiscussionSlot.__table__,
+                table(DiscussionSlot),
                 _slot_row(ids.slot, supervisors[cohort.id], starts, capacity, rng),
             )
             future[cohort.id].append([ids.slot, capacity, starts, 0])
@@ -361,8 +360,8 @@ def _learner(i: int, cohort: Cohort, run: _Run) -> None:
     started = now - timedelta(days=rng.randint(30, 330), hours=rng.randint(0, 23))
     row = _user_row(uid, EMAIL_PATTERN.format(i + 1), rng, password_hash, now)
     row.update(cohort_id=cohort.id, created_at=started - timedelta(days=3), last_login_at=started)
-    w.add(User.__table__, row)
-    w.add(UserRole.__table__, {"user_id": uid, "role": Role.ASSISTANT.value})
+    w.add(table(User), row)
+    w.add(table(UserRole), {"user_id": uid, "role": Role.ASSISTANT.value})
 
     # Profile: 15 % have not started, 45 % are part-way, 40 % have finished.
     roll = rng.random()
@@ -385,7 +384,7 @@ def _learner(i: int, cohort: Cohort, run: _Run) -> None:
         for section in sections:
             when += timedelta(minutes=rng.randint(5, 40))
             w.add(
-                SectionRead.__table__,
+                table(SectionRead),
                 {
                     "user_id": uid,
                     "module_key": module.key,
@@ -401,7 +400,7 @@ def _learner(i: int, cohort: Cohort, run: _Run) -> None:
         if not done:  # part-way learners have not passed this one yet
             rows = [r for r in rows if not r["passed"]]
         for r in rows:
-            w.add(QuizAttempt.__table__, r)
+            w.add(table(QuizAttempt), r)
         last_done = max(last_done, when)
         if rows and module_surveyed:
             _survey(w, rng, uid, module_surveyed, module.key, cohort, when.date())
@@ -416,7 +415,7 @@ def _learner(i: int, cohort: Cohort, run: _Run) -> None:
             starts = max(last_done, now - timedelta(days=20)) + timedelta(days=rng.randint(1, 5))
             starts = min(starts, now - timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
             capacity = rng.choice((1, 1, 3))
-            w.add(DiscussionSlot.__table__, _slot_row(ids.slot, sid, starts, capacity, rng))
+            w.add(table(DiscussionSlot), _slot_row(ids.slot, sid, starts, capacity, rng))
             slot = past_slot[cohort.id] = [ids.slot, capacity, 0, starts + timedelta(minutes=45)]
             ids.slot += 1
         slot[2] += 1
@@ -427,7 +426,7 @@ def _learner(i: int, cohort: Cohort, run: _Run) -> None:
         if by_trigger.get("course") and rng.random() < 0.6:
             _survey(w, rng, uid, by_trigger["course"], "course", cohort, completed.date())
         w.add(
-            Certificate.__table__,
+            table(Certificate),
             {
                 "user_id": uid,
                 "code": "".join(rng.choice(ALPHABET) for _ in range(CODE_LENGTH)),
@@ -450,7 +449,7 @@ def _booking(w, ids, rng, slot_id: int, uid: int, created: datetime, *, attended
     ids.booking += 1
     memo = attended and rng.random() < 0.6
     w.add(
-        Booking.__table__,
+        table(Booking),
         {
             "id": bid,
             "uid": f"seed-{bid}-{rng.getrandbits(32):08x}@elearn",
@@ -482,7 +481,7 @@ def _survey(w, rng, uid: int, survey: Survey, context: str, cohort, day: date) -
         return
     status = "answered" if roll < 0.6 else "skipped"
     w.add(
-        SurveyParticipation.__table__,
+        table(SurveyParticipation),
         {
             "user_id": uid,
             "survey_key": survey.key,
@@ -503,7 +502,7 @@ def _survey(w, rng, uid: int, survey: Survey, context: str, cohort, day: date) -
         elif rng.random() < 0.2:
             answers[q.key] = rng.choice(COMMENTS)
     w.add(
-        SurveyResponse.__table__,
+        table(SurveyResponse),
         {
             "id": f"{rng.getrandbits(128):032x}",
             "survey_key": survey.key,
@@ -521,11 +520,11 @@ def _fix_sequences() -> None:
     """Explicit ids leave PostgreSQL's sequences behind; move them past the new rows."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for table in ("users", "discussion_slots", "bookings"):
+    for name in ("users", "discussion_slots", "bookings"):
         db.session.execute(
             sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
-                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - fixed names
+                f"(SELECT COALESCE(MAX(id), 1) FROM {name}))"
             )
         )
 

@@ -111,6 +111,8 @@ def _seed_discussion_times() -> None:
     from elearn.discussions.models import DiscussionSlot, PlaceKind
 
     supervisor = accounts.get_user_by_email("ohjaaja@example.fi")
+    if supervisor is None:
+        raise click.ClickException("The demo supervisor is missing; run demo seed again.")
     now = utcnow()
     upcoming = db.session.scalar(
         db.select(DiscussionSlot.id).where(

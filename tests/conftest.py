@@ -3,6 +3,7 @@ a client that fills in CSRF tokens, and factories for people and cohorts."""
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
@@ -102,7 +103,9 @@ def app(database_url: str, smtp_server: tuple[Mailbox, int]) -> Iterator[Flask]:
             "ELEARN_MAIL_DELIVERY": "inline",
             # A cheap hash: production-cost scrypt in the factories and logins was about
             # half of the suite's time. Production refuses anything but scrypt.
-            "ELEARN_PASSWORD_HASH": "pbkdf2:sha256:1000",
+            # ELEARN_TEST_PASSWORD_HASH=scrypt measures the suite at production cost.
+            "ELEARN_PASSWORD_HASH": os.environ.get("ELEARN_TEST_PASSWORD_HASH")
+            or "pbkdf2:sha256:1000",
             # Each test has data of its own; tests/reports/test_views.py turns the cache on.
             "ELEARN_REPORT_CACHE_SECONDS": 0,
         }

@@ -4,7 +4,7 @@ outbox with the change that causes them)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from elearn.accounts.services import IssuedToken
 
 
-def external_url(endpoint: str, **values: str) -> str:
+def external_url(endpoint: str, **values: Any) -> str:
     """An absolute link based on ``ELEARN_BASE_URL`` (works in requests and in commands)."""
     if has_request_context():
         path = url_for(endpoint, **values)

@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 
 from elearn.core.db import UTCDateTime
 from elearn.core.time import utcnow
-from elearn.extensions import db
+from elearn.extensions import Model, db
 
 
 class Role(enum.StrEnum):
@@ -50,7 +50,7 @@ cohort_supervisors = sa.Table(
 )
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     """A named group of learners with its employment model and assigned supervisors."""
 
     __tablename__ = "cohorts"
@@ -79,7 +79,7 @@ class Cohort(db.Model):
         return f"<Cohort {self.name!r}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     """One role held by one person."""
 
     __tablename__ = "user_roles"
@@ -91,7 +91,7 @@ class UserRole(db.Model):
     role: so.Mapped[str] = so.mapped_column(sa.String(20), primary_key=True)
 
 
-class User(db.Model):
+class User(Model):
     """A person who can sign in once their invitation is accepted."""
 
     __tablename__ = "users"
@@ -151,7 +151,7 @@ class User(db.Model):
         return f"<User {self.email!r}>"
 
 
-class UserToken(db.Model):
+class UserToken(Model):
     """A one-time link: only a SHA-256 hash of the secret is stored."""
 
     __tablename__ = "user_tokens"

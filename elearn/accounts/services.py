@@ -27,6 +27,7 @@ from elearn.accounts.models import (
 )
 from elearn.accounts.passwords import check_policy, hash_password, verify_password
 from elearn.audit import services as audit
+from elearn.core.db import affected
 from elearn.core.errors import DomainError
 from elearn.core.time import utcnow
 from elearn.extensions import db
@@ -259,7 +260,7 @@ def _consume(token: UserToken, now: datetime) -> None:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if affected(result) != 1:
         raise TokenUsed()
     db.session.refresh(token)
 
@@ -363,11 +364,14 @@ def set_language(user: User, language: str) -> None:
 
 
 def _admin_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(UserRole)
-        .join(User, User.id == UserRole.user_id)
-        .where(UserRole.role == Role.ADMIN.value, User.is_active.is_(True))
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(UserRole)
+            .join(User, User.id == UserRole.user_id)
+            .where(UserRole.role == Role.ADMIN.value, User.is_active.is_(True))
+        )
+        or 0
     )
 
 
@@ -487,7 +491,7 @@ def learner_counts() -> dict[int, int]:
         .where(User.cohort_id.is_not(None))
         .group_by(User.cohort_id)
     )
-    return {cohort_id: count for cohort_id, count in rows}
+    return {cohort_id: count for cohort_id, count in rows if cohort_id is not None}
 
 
 def save_cohort(

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from elearn.core.db import UTCDateTime
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
 class AuditAction(enum.StrEnum):
@@ -26,7 +26,7 @@ class AuditAction(enum.StrEnum):
     DELETED = "deleted"
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which object, and when. No content, so the log itself leaks nothing."""
 
     __tablename__ = "audit_events"

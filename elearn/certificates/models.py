@@ -8,10 +8,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from elearn.core.db import UTCDateTime
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """Proof of completion; the code lets anyone confirm it without seeing anything else."""
 
     __tablename__ = "certificates"

@@ -14,6 +14,7 @@ from elearn.progress.services import CourseProgress
 
 # No 0/O, 1/I/L: codes are read from paper and typed by hand.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_ATTEMPTS = 5  # a collision is already unlikely; five in a row means a bug
 CODE_LENGTH = 12  # about 59 bits: guessing a valid code is hopeless
 
 
@@ -49,19 +50,26 @@ def issue(
         return existing
     if not progress.complete:
         raise NotComplete()
-    certificate = Certificate(
-        user_id=user_id,
-        code="".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)),
-        completed_at=progress.completed_at,
-        issued_at=now,
-        course_version=course_version,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(certificate)
-    except sa.exc.IntegrityError:  # issued by a parallel request a moment ago
-        return certificate_for(user_id)
-    return certificate
+    for _ in range(CODE_ATTEMPTS):
+        certificate = Certificate(
+            user_id=user_id,
+            code="".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)),
+            completed_at=progress.completed_at,
+            issued_at=now,
+            course_version=course_version,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(certificate)
+        except sa.exc.IntegrityError:
+            # Either a parallel request issued this learner's certificate a moment ago, or
+            # the random code is taken: then try another code.
+            parallel = certificate_for(user_id)
+            if parallel is not None:
+                return parallel
+            continue
+        return certificate
+    raise RuntimeError("no free certificate code after several attempts")
 
 
 def verify(code: str) -> bool:

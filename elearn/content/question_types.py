@@ -17,8 +17,11 @@ from typing import ClassVar, Protocol
 
 
 class _Option(Protocol):
-    key: str
-    correct: bool
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def correct(self) -> bool: ...
 
 
 class QuestionType:

@@ -99,3 +99,14 @@ def begin_write(session: Any) -> None:
     transaction on SQLite cannot become a write one once another writer has committed.
     """
     session.connection(execution_options={"sqlite_immediate": True})
+
+
+def affected(result: Any) -> int:
+    """The number of rows an UPDATE or DELETE changed (``Session.execute`` is typed as
+    returning a plain ``Result``, which has no row count)."""
+    return int(result.rowcount or 0)
+
+
+def table(model: Any) -> sa.Table:
+    """The ``Table`` of a mapped model (``__table__`` is typed as a plain ``FromClause``)."""
+    return model.__table__

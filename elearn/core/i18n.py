@@ -22,11 +22,11 @@ def select_locale() -> str:
     """Language: the person's saved choice, else the session's, else Finnish."""
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
+        return str(current_user.language)
     chosen = session.get("lang")
     if chosen in languages:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def current_language() -> str:

@@ -48,6 +48,6 @@ def booking_calendar(
     attendee = vCalAddress(f"mailto:{booking.learner.email}")
     attendee.params["cn"] = vText(booking.learner.display_name)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
-    event.add("attendee", attendee, encode=0)
+    event.add("attendee", attendee, encode=False)
     cal.add_component(event)
     return cal.to_ical()

@@ -81,13 +81,13 @@ def queue(booking: Booking, kind: str, *, now: datetime) -> None:
 
 
 def _booking_url(booking: Booking) -> str:
-    endpoint, values = "discussions.learner_booking", {"booking_id": booking.id}
+    endpoint = "discussions.learner_booking"
     if has_request_context():
-        path = url_for(endpoint, **values)
+        path = url_for(endpoint, booking_id=booking.id)
     else:
         with current_app.test_request_context():
-            path = url_for(endpoint, **values)
-    return current_app.config["ELEARN_BASE_URL"] + path
+            path = url_for(endpoint, booking_id=booking.id)
+    return str(current_app.config["ELEARN_BASE_URL"]) + path
 
 
 def queue_memo_ready(booking: Booking, *, now: datetime) -> None:

@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 
 from elearn.core.db import UTCDateTime
 from elearn.core.time import utcnow
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
 class PlaceKind(enum.StrEnum):
@@ -29,7 +29,7 @@ class Attendance(enum.StrEnum):
     NO_SHOW = "no_show"
 
 
-class DiscussionSlot(db.Model):
+class DiscussionSlot(Model):
     """A time a supervisor offers for reflective discussion (one-to-one or a group)."""
 
     __tablename__ = "discussion_slots"
@@ -75,7 +75,7 @@ class DiscussionSlot(db.Model):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
-class Booking(db.Model):
+class Booking(Model):
     """A learner's place in a discussion time, with what they shared and the memo after it."""
 
     __tablename__ = "bookings"
@@ -126,7 +126,7 @@ class Booking(db.Model):
     )
 
 
-class SharedEntry(db.Model):
+class SharedEntry(Model):
     """A journal answer the learner shared with a booking, as it was when they booked.
 
     The text is a copy: what the learner writes in their journal later stays private. The

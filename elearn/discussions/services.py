@@ -12,7 +12,7 @@ this up in the database.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from elearn.accounts.models import Role, User, cohort_supervisors
 from elearn.audit import services as audit
+from elearn.core.db import affected
 from elearn.core.errors import DomainError
 from elearn.core.time import NonexistentLocalTime, local_to_utc
 from elearn.discussions import mails
@@ -49,7 +50,7 @@ class DiscussionError(DomainError):
 class Overlaps(DiscussionError):
     code = "overlaps"
 
-    def __init__(self, clashes: list[DiscussionSlot | datetime]) -> None:
+    def __init__(self, clashes: Sequence[DiscussionSlot] | Sequence[datetime]) -> None:
         super().__init__(len(clashes))
         self.clashes = clashes
 
@@ -346,10 +347,13 @@ def book(
     live = sa.and_(Booking.learner_id == learner.id, Booking.status == BookingStatus.BOOKED.value)
     if db.session.scalar(sa.select(Booking.id).where(live, Booking.slot_id == slot.id)):
         raise AlreadyBooked()
-    taken = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Booking)
-        .where(Booking.slot_id == slot.id, Booking.status == BookingStatus.BOOKED.value)
+    taken = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Booking)
+            .where(Booking.slot_id == slot.id, Booking.status == BookingStatus.BOOKED.value)
+        )
+        or 0
     )
     if taken >= slot.capacity:
         raise SlotFull()
@@ -539,7 +543,7 @@ def queue_reminder(booking_id: int, *, now: datetime) -> bool:
         .values(reminder_sent_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if affected(result) != 1:
         return False
     booking = db.session.get(Booking, booking_id)
     if booking is not None:
@@ -560,10 +564,15 @@ def attended_bookings(learner_id: int) -> list[int]:
 
 def count_attended(learner_ids: Any) -> int:
     """How many attended discussions the learners (a select of ids) have in all."""
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Booking)
-        .where(Booking.attendance == Attendance.ATTENDED.value, Booking.learner_id.in_(learner_ids))
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Booking)
+            .where(
+                Booking.attendance == Attendance.ATTENDED.value, Booking.learner_id.in_(learner_ids)
+            )
+        )
+        or 0
     )
 
 

@@ -336,7 +336,7 @@ def edit_slot(slot_id: int | None) -> Any:
                 except discussions.CapacityBelowBookings as error:
                     form_error(form.capacity, error)
                 else:
-                    if changed and slot.active_bookings:
+                    if changed and slot is not None and slot.active_bookings:
                         flash(
                             _(
                                 "The time is saved. The booked learners are told of the change "

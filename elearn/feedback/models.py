@@ -17,10 +17,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from elearn.core.db import UTCDateTime
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
-class SurveyParticipation(db.Model):
+class SurveyParticipation(Model):
     """A person answered or skipped a survey for one context (a module, a discussion)."""
 
     __tablename__ = "survey_participations"
@@ -40,7 +40,7 @@ def _new_key() -> str:
     return uuid.uuid4().hex
 
 
-class SurveyResponse(db.Model):
+class SurveyResponse(Model):
     """The answers. ``user_id`` is set only for a survey whose file says it is named."""
 
     __tablename__ = "survey_responses"
@@ -63,7 +63,7 @@ class SurveyResponse(db.Model):
     answers: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
 
 
-class LoopNote(db.Model):
+class LoopNote(Model):
     """What the trainers changed after feedback, for one cohort or everyone."""
 
     __tablename__ = "loop_notes"

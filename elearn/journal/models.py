@@ -8,10 +8,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from elearn.core.db import UTCDateTime
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
-class JournalEntry(db.Model):
+class JournalEntry(Model):
     """A learner's answer to one of a module's reflection questions; private unless shared."""
 
     __tablename__ = "journal_entries"

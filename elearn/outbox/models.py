@@ -9,10 +9,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from elearn.core.db import UTCDateTime
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A message waiting for delivery, being delivered, sent, or given up on.
 
     ``dedup_key`` names what the message is about (a booking's confirmation to one person,

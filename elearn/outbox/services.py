@@ -20,8 +20,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
-from elearn.core.db import begin_write
+from elearn.core.db import affected, begin_write, table
 from elearn.core.lifecycle import after_commit
 from elearn.core.mail import Attachment, MailError, build_message, transmit
 from elearn.core.time import utcnow
@@ -67,17 +68,14 @@ def message_id(key: str, sender: str) -> str:
 
 
 def _insert_ignoring_duplicate(values: dict[str, Any]) -> bool:
-    table = OutboxMessage.__table__
+    outbox_table = table(OutboxMessage)
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(table)
+        insert(outbox_table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(table.c.id)
+        .returning(outbox_table.c.id)
     )
     # RETURNING, not rowcount: psycopg reports no row count for this statement.
     return db.session.execute(statement).scalar() is not None
@@ -170,7 +168,7 @@ def _claim(message_id_: int, now: datetime) -> bool:
         .values(claimed_until=now + _lease(), attempts=m.attempts + 1)
         .execution_options(synchronize_session=False)
     )
-    return claimed.rowcount == 1
+    return affected(claimed) == 1
 
 
 def _as_email(row: OutboxMessage) -> Any:
@@ -261,7 +259,7 @@ def prune(*, now: datetime) -> int:
             )
         )
     )
-    return result.rowcount or 0
+    return affected(result)
 
 
 def stats(*, now: datetime) -> OutboxStats:
@@ -313,4 +311,4 @@ def forget_person(user_id: int) -> int:
     result = db.session.execute(
         sa.delete(m).where(sa.or_(m.user_id == user_id, m.about_user_id == user_id))
     )
-    return result.rowcount or 0
+    return affected(result)

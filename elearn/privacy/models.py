@@ -8,10 +8,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from elearn.core.db import UTCDateTime
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
-class DeletionRequest(db.Model):
+class DeletionRequest(Model):
     """A person asked for their data to be deleted; an admin handles it."""
 
     __tablename__ = "deletion_requests"

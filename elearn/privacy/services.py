@@ -19,6 +19,7 @@ from elearn.accounts.models import Cohort, Role, User, UserRole, UserToken, coho
 from elearn.audit.models import AuditEvent
 from elearn.audit.services import AuditAction, record
 from elearn.certificates.models import Certificate
+from elearn.core.db import affected, table
 from elearn.core.errors import DomainError
 from elearn.discussions.models import Booking, DiscussionSlot, SharedEntry
 from elearn.extensions import db
@@ -31,7 +32,7 @@ from elearn.progress.models import ModuleActivity, SectionRead
 from elearn.quizzes.models import FirstAnswer, QuizAttempt
 
 # The journal answers shared with bookings (copies of the text as it was when booked).
-booking_shares = SharedEntry.__table__
+booking_shares = table(SharedEntry)
 
 ANONYMOUS_SURVEYS_NOTE = (
     "Answers to anonymous feedback surveys are not included: they are stored without any "
@@ -282,11 +283,14 @@ def pending_requests() -> list[DeletionRequest]:
 def _check_not_last_admin(user: User) -> None:
     if Role.ADMIN not in user.roles or not user.is_active:
         return
-    admins = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(UserRole)
-        .join(User, User.id == UserRole.user_id)
-        .where(UserRole.role == Role.ADMIN.value, User.is_active.is_(True))
+    admins = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(UserRole)
+            .join(User, User.id == UserRole.user_id)
+            .where(UserRole.role == Role.ADMIN.value, User.is_active.is_(True))
+        )
+        or 0
     )
     if admins <= 1:
         raise LastAdmin()
@@ -298,19 +302,21 @@ def _blank_booking_texts(where: Any) -> int:
             booking_shares.c.booking_id.in_(sa.select(Booking.id).where(where))
         )
     )
-    return db.session.execute(
-        sa.update(Booking)
-        .where(where)
-        .values(
-            theme="",
-            message="",
-            memo_summary="",
-            memo_followups="",
-            memo_private="",
-            learner_comment="",
+    return affected(
+        db.session.execute(
+            sa.update(Booking)
+            .where(where)
+            .values(
+                theme="",
+                message="",
+                memo_summary="",
+                memo_followups="",
+                memo_private="",
+                learner_comment="",
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
 
 
 def anonymise(user: User, *, actor_id: int | None, now: datetime) -> None:
@@ -463,10 +469,12 @@ def apply_retention(*, now: datetime, memo_days: int, journal_days: int) -> Rete
             JournalEntry.updated_at < now - timedelta(days=journal_days)
         )
         db.session.execute(sa.delete(booking_shares).where(booking_shares.c.entry_id.in_(old)))
-        entries = db.session.execute(
-            sa.delete(JournalEntry)
-            .where(JournalEntry.updated_at < now - timedelta(days=journal_days))
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        entries = affected(
+            db.session.execute(
+                sa.delete(JournalEntry)
+                .where(JournalEntry.updated_at < now - timedelta(days=journal_days))
+                .execution_options(synchronize_session=False)
+            )
+        )
     db.session.expire_all()
     return RetentionResult(memos=memos, journal_entries=entries)

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from elearn.core.db import UTCDateTime
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
-class SectionRead(db.Model):
+class SectionRead(Model):
     """A learner marked a section as read (once; a second click changes nothing)."""
 
     __tablename__ = "section_reads"
@@ -26,7 +26,7 @@ class SectionRead(db.Model):
     read_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
 
 
-class ModuleActivity(db.Model):
+class ModuleActivity(Model):
     """What one learner has done in one module, summed up for the trainers' reports.
 
     A read model kept beside the records it sums up (section reads and submitted quiz

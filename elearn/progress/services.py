@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from elearn.content.model import Course, Module, Section
+from elearn.core.db import table
 from elearn.core.sql import insert_or_lock, string_agg
 from elearn.extensions import db
 from elearn.progress.models import ModuleActivity, SectionRead
@@ -49,7 +50,7 @@ __all__ = [
 # discussions the attended ones) through these hooks, so progress imports neither of them.
 
 ActivityColumns = Callable[[type[ModuleActivity]], dict[str, Any]]
-ActiveRows = Callable[[list[Any]], sa.Select]
+ActiveRows = Callable[[list[int] | None], sa.Select]
 AttendanceCounts = Callable[[Any], sa.Select]
 
 
@@ -244,7 +245,7 @@ def _progress_statement() -> sa.CompoundSelect | sa.Select:
     Built once: the learner pages run it on every view. Rows with a module key are summaries;
     the row without one carries the count of attended discussions.
     """
-    ids = sa.bindparam("ids", expanding=True)
+    ids: Any = sa.bindparam("ids", expanding=True)
     a = ModuleActivity
     summaries = sa.select(
         a.user_id,
@@ -398,7 +399,7 @@ def record_activity(user_id: int, module_key: str) -> int:
     """
     insert_or_lock(
         db.session,
-        ModuleActivity.__table__,
+        table(ModuleActivity),
         {"user_id": user_id, "module_key": module_key, "read_keys": ",", "attempts": 0},
         ["user_id", "module_key"],
     )
@@ -429,7 +430,7 @@ def count_submitted(learner_ids: Any, module_key: str | None = None) -> int:
     stmt = sa.select(sa.func.count()).where(a.attempts > 0, a.user_id.in_(learner_ids))
     if module_key:
         stmt = stmt.where(a.module_key == module_key)
-    return db.session.scalar(stmt)
+    return db.session.scalar(stmt) or 0
 
 
 def rebuild_activity(bind: Any, user_ids: Iterable[int] | None = None) -> None:
@@ -438,7 +439,7 @@ def rebuild_activity(bind: Any, user_ids: Iterable[int] | None = None) -> None:
     For records written without the services: the demo data, test data and the migration
     that introduced the summaries.
     """
-    a = ModuleActivity.__table__
+    a = table(ModuleActivity)
     ids = None if user_ids is None else sorted(set(user_ids))
 
     def of(column: Any) -> list[Any]:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from elearn.core.db import UTCDateTime
-from elearn.extensions import db
+from elearn.extensions import Model
 
 
 class AttemptStatus(enum.StrEnum):
@@ -19,7 +19,7 @@ class AttemptStatus(enum.StrEnum):
     ABANDONED = "abandoned"  # the quiz content changed before it was submitted
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     """One try at a module's quiz. At most one open attempt per learner and module."""
 
     __tablename__ = "quiz_attempts"
@@ -59,7 +59,7 @@ class QuizAttempt(db.Model):
         return int((self.submitted_at - self.started_at).total_seconds())
 
 
-class FirstAnswer(db.Model):
+class FirstAnswer(Model):
     """One question of a learner's first submitted attempt at a module's quiz.
 
     Question analysis (facility, discrimination, option choices) is computed over first

@@ -17,6 +17,7 @@ import sqlalchemy.orm as so
 
 from elearn.content.model import Module, Quiz
 from elearn.content.question_types import QUESTION_TYPES
+from elearn.core.db import affected, table
 from elearn.extensions import db
 from elearn.progress import services as progress
 from elearn.quizzes.models import AttemptStatus, FirstAnswer, QuizAttempt
@@ -214,7 +215,7 @@ def submit(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if updated.rowcount != 1:
+    if affected(updated) != 1:
         db.session.refresh(attempt)  # what the request that got there first recorded
         raise AlreadySubmitted(attempt)
     for key, value in values.items():  # the row now holds exactly these: no need to re-read
@@ -270,8 +271,8 @@ def rebuild_first_answers(bind: Any, user_ids: Iterable[int] | None = None) -> N
     introduced the rows.
     """
     ids = None if user_ids is None else sorted(set(user_ids))
-    table = FirstAnswer.__table__
-    bind.execute(sa.delete(table).where(*([] if ids is None else [table.c.user_id.in_(ids)])))
+    answers = table(FirstAnswer)
+    bind.execute(sa.delete(answers).where(*([] if ids is None else [answers.c.user_id.in_(ids)])))
     ranked = (
         sa.select(
             QuizAttempt.id,
@@ -300,12 +301,19 @@ def rebuild_first_answers(bind: Any, user_ids: Iterable[int] | None = None) -> N
     ).all()
     rows: list[dict] = []
     for row in firsts:
-        rows += first_answer_rows(*row[:5], row.answers or {})
+        rows += first_answer_rows(
+            row.id,
+            row.user_id,
+            row.module_key,
+            row.submitted_at,
+            row.question_scores or {},
+            row.answers or {},
+        )
         if len(rows) >= 5000:
-            bind.execute(sa.insert(table), rows)
+            bind.execute(sa.insert(answers), rows)
             rows = []
     if rows:
-        bind.execute(sa.insert(table), rows)
+        bind.execute(sa.insert(answers), rows)
 
 
 def most_missed(learner_id: int, limit: int = 5) -> list[tuple[str, str, int]]:
@@ -340,7 +348,7 @@ def _activity_columns(a: Any) -> dict[str, Any]:
             earlier.status == AttemptStatus.SUBMITTED.value,
             earlier.passed.is_(True),
         )
-        .correlate(a.__table__)  # also when nested in another subquery
+        .correlate(table(a))  # also when nested in another subquery
         .scalar_subquery()
     )
 

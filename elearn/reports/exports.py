@@ -133,7 +133,7 @@ def module_title(module: Module | None, request: ExportRequest) -> str:
 def model_label(value: str | None) -> str:
     """An employment model in the reader's language ("" for none or an unknown one)."""
     try:
-        return str(EMPLOYMENT_MODEL_LABELS[EmploymentModel(value)])
+        return str(EMPLOYMENT_MODEL_LABELS[EmploymentModel(value or "")])
     except ValueError:
         return ""
 
@@ -224,13 +224,18 @@ def _hours(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 3600, 1)
 
 
+def _of_group(column: Column) -> Column:
+    """A group column read from a module row's group."""
+    return Column(column.header, lambda m, r: column.value(m.group, r))
+
+
 register(
     Table(
         key="modules",
         title=_l("Module figures"),
         rows=_module_rows,
         columns=(
-            *(Column(c.header, lambda m, r, c=c: c.value(m.group, r)) for c in GROUP_COLUMNS),
+            *(_of_group(c) for c in GROUP_COLUMNS),
             Column(_l("Module"), lambda m, r: module_title(m.module, r)),
             Column(_l("Module key"), lambda m, r: m.module.key),
             Column(_l("Learners"), lambda m, r: m.figures.learners),
@@ -400,7 +405,8 @@ def _answers(request: ExportRequest) -> Iterable[AnswerRow]:
 
 
 def _local_time(row: AnswerRow, request: ExportRequest) -> str:
-    return row.attempt.submitted_at.astimezone(request.zone).strftime("%Y-%m-%d %H:%M")
+    submitted = row.attempt.submitted_at
+    return submitted.astimezone(request.zone).strftime("%Y-%m-%d %H:%M") if submitted else ""
 
 
 register(
@@ -415,7 +421,7 @@ register(
             Column(_l("Attempt"), lambda a, r: a.number),
             Column(_l("Submitted"), _local_time),
             Column(_l("Score (%)"), lambda a, r: rounded(a.attempt.score)),
-            Column(_l("Passed"), lambda a, r: yes_no(a.attempt.passed)),
+            Column(_l("Passed"), lambda a, r: yes_no(bool(a.attempt.passed))),
             Column(_l("Question"), lambda a, r: question_text(a.question, r)),
             Column(_l("Question key"), lambda a, r: a.question_key),
             Column(

@@ -19,6 +19,7 @@ statements does not grow with the number of learners.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -258,7 +259,7 @@ def overview(
     return _arrange(course, rows)
 
 
-def _arrange(course: Course, rows: list[Any]) -> Overview:
+def _arrange(course: Course, rows: Sequence[Any]) -> Overview:
     """Put the statement's rows (named by ``part``) into groups, models and the total."""
     module_keys = [m.key for m in course.modules]
 

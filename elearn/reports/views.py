@@ -262,7 +262,7 @@ def _learner_or_404(filters: Filters) -> Any:
 
 @bp.app_context_processor
 def _report_links() -> dict[str, Any]:
-    def report_url(endpoint: str, kept: dict[str, str], **values: Any) -> str:
-        return url_for(endpoint, **kept, **values)
+    def report_url(endpoint: str, kept: dict[str, Any], **values: Any) -> str:
+        return url_for(endpoint, **{**kept, **values})
 
     return {"report_url": report_url}
