@@ -38,6 +38,7 @@ translations-update: $(VENV)/.installed
 run: translations
 	$(BIN)/flask content check
 	$(BIN)/flask db upgrade
+	$(BIN)/flask content import --if-empty content
 	$(BIN)/flask demo seed
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000

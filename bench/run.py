@@ -64,12 +64,14 @@ class Page:
 # Adding a page is one line.
 PAGES = (
     Page("healthz", "/healthz", "floor", who="anonymous"),
+    Page("front page", "/", "learner"),
     Page("course overview", "/modules/", "learner"),
     Page("module section", "/modules/{module}/{section}", "learner"),
     Page("quiz page", "/modules/{module}/quiz", "learner"),
     Page("quiz submission", "/modules/{module}/quiz", "action", special="submit"),
     Page("discussion times", "/discussions/", "learner"),
     Page("booking", "/discussions/slots/{slot}/book", "action", special="book"),
+    Page("trainer dashboard", "/reports/dashboard", "report", who="trainer"),
     Page("report overview", "/reports/", "report", who="trainer"),
     Page("question analysis", "/reports/modules/{module}/questions", "report", who="trainer"),
     Page("learner report", "/reports/learners/{learner}", "report", who="trainer"),
@@ -80,14 +82,14 @@ PAGES = (
 # ------------------------------------------------------------------ databases and server
 
 
-def database_url(db: str, n: int, tmp: Path) -> str:
-    """A fresh, empty database for ``n`` learners."""
+def database_url(db: str, n: int, tmp: Path, name: str | None = None) -> str:
+    """A fresh, empty database for ``n`` learners (or named ``bench_<name>``)."""
+    name = f"bench_{name}" if name else f"bench_{n}"
     if db == "sqlite":
-        path = tmp / f"bench_{n}.sqlite3"
+        path = tmp / f"{name}.sqlite3"
         path.unlink(missing_ok=True)
         return f"sqlite:///{path}"
     server = sa.engine.make_url(PG_SERVER.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"bench_{n}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -126,6 +128,10 @@ def seed(env: dict, n: int) -> float:
     """Migrate and seed; returns the seconds the seeding of ``n`` learners took."""
     flask = [str(BIN / "flask"), "--app", "elearn"]
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    # The pages serve the course from the content store, as a real install does.
+    subprocess.run(
+        [*flask, "content", "import", "content"], env=env, cwd=ROOT, check=True, capture_output=True
+    )
     started = time.monotonic()
     subprocess.run(
         [*flask, "demo", "seed", "--learners", str(n)],
@@ -506,6 +512,36 @@ def run_one(db: str, n: int, tmp: Path, results: dict) -> None:
         drop_database(url)
 
 
+def _fresh_with_content(db: str, tmp: Path, name: str) -> tuple[str, dict]:
+    url = database_url(db, 0, tmp, name)
+    env = dict(app_env(url), ELEARN_CONTENT_CACHE=str(tmp / f"content-{name}"))
+    flask = [str(BIN / "flask"), "--app", "elearn"]
+    for args in (["db", "upgrade"], ["content", "import", "content"]):
+        subprocess.run([*flask, *args], env=env, cwd=ROOT, check=True, capture_output=True)
+    return url, env
+
+
+def run_scenarios(tmp: Path, results: dict) -> None:
+    """SQLite's concurrent learners, and publish-to-visible on each database."""
+    from bench import scenarios
+
+    results["publish_visible_s"] = {}
+    if "sqlite" in DATABASES:
+        print("\n== SQLite: learners at once over two servers", flush=True)
+        url, env = _fresh_with_content("sqlite", tmp, "capacity")
+        rows = scenarios.sqlite_capacity(env, url, tmp, start_gunicorn, free_port)
+        results["sqlite_capacity"] = rows
+        results["sqlite_serves"] = scenarios.serves(rows)
+    for db in DATABASES:
+        url, env = _fresh_with_content(db, tmp, "publish")
+        try:
+            seconds = scenarios.publish_to_visible(env, url, tmp, start_gunicorn, free_port)
+        finally:
+            drop_database(url)
+        results["publish_visible_s"][db] = seconds
+        print(f"== {db}: a publish was served on both app servers after {seconds} s", flush=True)
+
+
 def main() -> int:
     started = time.monotonic()
     results: dict = {
@@ -533,6 +569,7 @@ def main() -> int:
         for db in DATABASES:
             for n in SCALES:
                 run_one(db, n, tmp, results)
+        run_scenarios(tmp, results)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     results["targets"] = targets.evaluate(results)

@@ -11,6 +11,8 @@ MAX_STARTUP_S = 2.0
 MAX_SUBMIT_P99_MS = 100
 MAX_REPORT_P50_MS = 500
 MIN_RATIO = {"module section": 0.5, "course overview": 0.4}
+SQLITE_LEARNERS = 50  # the test: 50 at once over two servers, no error
+MAX_PUBLISH_VISIBLE_S = 5.0
 
 
 def _check(target: str, db: str | None, holds: bool, value: Any, limit: Any) -> dict:
@@ -108,6 +110,28 @@ def evaluate(results: dict) -> list[dict]:
                 peak is not None and peak < MAX_RSS_MB,
                 peak,
                 MAX_RSS_MB,
+            )
+        )
+    capacity = {r["learners"]: r for r in results.get("sqlite_capacity", [])}
+    if capacity:
+        row = capacity.get(SQLITE_LEARNERS)
+        checks.append(
+            _check(
+                f"SQLite: no error with {SQLITE_LEARNERS} learners at once on two servers",
+                "sqlite",
+                row is not None and row["errors"] == 0,
+                row["errors"] if row else None,
+                0,
+            )
+        )
+    for db, seconds in sorted(results.get("publish_visible_s", {}).items()):
+        checks.append(
+            _check(
+                f"a publish is served on both app servers within {MAX_PUBLISH_VISIBLE_S:g} s",
+                db,
+                seconds is not None and seconds <= MAX_PUBLISH_VISIBLE_S,
+                seconds,
+                MAX_PUBLISH_VISIBLE_S,
             )
         )
     startup = results.get("startup_s")

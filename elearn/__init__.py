@@ -46,7 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         n = app.config["ELEARN_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from elearn.core import errors, i18n, lifecycle, security
+    from elearn.core import charts, errors, i18n, lifecycle, security
     from elearn.core.urls import IdConverter
 
     db.init_app(app)
@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    charts.init_app(app)
     if app.config.get("ELEARN_COUNT_QUERIES"):
         from elearn.core import querycount
 
@@ -71,7 +72,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         admin,
         audit,
         auth,
+        authoring,
         certificates,
+        contentstore,
         courses,
         demo_cli,
         discussions,
@@ -86,9 +89,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     # Domains first (their models register their tables), then the blueprints.
-    for package in (accounts, audit, outbox, journal, progress, quizzes, certificates):
+    for package in (
+        accounts,
+        audit,
+        outbox,
+        contentstore,
+        journal,
+        progress,
+        quizzes,
+        certificates,
+    ):
         package.init_app(app)
-    for package in (main, auth, admin, courses, discussions, feedback, reports, privacy):
+    for package in (main, auth, admin, courses, discussions, feedback, reports, privacy, authoring):
         package.init_app(app)
     demo_cli.init_app(app)
     from elearn.core.backup import backup_command

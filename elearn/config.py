@@ -99,17 +99,26 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
         "ELEARN_TRUSTED_PROXIES": _int("ELEARN_TRUSTED_PROXIES", 0),
         "ELEARN_CONTENT_DIR": os.environ.get("ELEARN_CONTENT_DIR", ""),
+        # How often each app process looks for a newly published content version.
+        "ELEARN_CONTENT_CHECK_SECONDS": _int("ELEARN_CONTENT_CHECK_SECONDS", 1),
+        # Where published versions are written out to be served (default: instance/content).
+        "ELEARN_CONTENT_CACHE": os.environ.get("ELEARN_CONTENT_CACHE", ""),
         # Course completion also needs an attended reflective discussion when this is on.
         "ELEARN_REQUIRE_DISCUSSION": _bool(os.environ.get("ELEARN_REQUIRE_DISCUSSION"), True),
         "ELEARN_CANCEL_HOURS": _int("ELEARN_CANCEL_HOURS", 24),
         "ELEARN_ONE_UPCOMING_BOOKING": _bool(os.environ.get("ELEARN_ONE_UPCOMING_BOOKING"), True),
         "ELEARN_REMINDER_HOURS": _int("ELEARN_REMINDER_HOURS", 24),
+        # A memo the learner has not confirmed is reminded of once, this many days after.
+        "ELEARN_MEMO_REMINDER_DAYS": _int("ELEARN_MEMO_REMINDER_DAYS", 3),
         "ELEARN_SURVEY_DIR": os.environ.get("ELEARN_SURVEY_DIR", ""),
         # Feedback results of a group are shown only from this many responses.
         "ELEARN_FEEDBACK_MIN_RESPONSES": _int("ELEARN_FEEDBACK_MIN_RESPONSES", 5),
         "ELEARN_REPORT_MIN_ANSWERS": _int("ELEARN_REPORT_MIN_ANSWERS", 10),
         # Report figures are reused for this long (0: computed on every page view).
         "ELEARN_REPORT_CACHE_SECONDS": _int("ELEARN_REPORT_CACHE_SECONDS", 60),
+        # The trainers' dashboard counts a learner as stuck after this many days without
+        # reading or submitting anything (having started, not completed).
+        "ELEARN_STUCK_DAYS": _int("ELEARN_STUCK_DAYS", 14),
         # Accessibility statement: who takes accessibility feedback, and when it was assessed.
         "ELEARN_ACCESSIBILITY_CONTACT": os.environ.get("ELEARN_ACCESSIBILITY_CONTACT", ""),
         "ELEARN_ACCESSIBILITY_ASSESSED": os.environ.get("ELEARN_ACCESSIBILITY_ASSESSED", "")

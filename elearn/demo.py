@@ -291,7 +291,7 @@ def seed_learners(
     _fix_sequences()
     # The records went in without the services, so their summaries are computed here.
     rebuild_activity(db.session)
-    rebuild_first_answers(db.session)
+    rebuild_first_answers(db.session, course=course)
     # Fresh planner statistics: without them PostgreSQL plans for the empty tables it
     # last saw (nested loops over thousands of rows) until autovacuum gets round to it.
     db.session.execute(sa.text("ANALYZE"))

@@ -111,6 +111,9 @@ class User(Model):
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # E-mail the person chose to get (Profile): a memo is ready; an unconfirmed memo waits.
+    mail_memo_ready: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    mail_memo_reminder: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
 
     cohort: so.Mapped[Cohort | None] = so.relationship(back_populates="learners")
     role_rows: so.Mapped[list[UserRole]] = so.relationship(

@@ -356,6 +356,13 @@ def update_profile(user: User, *, name: str, email: str, language: str) -> None:
     db.session.flush()
 
 
+def set_mail_preferences(user: User, *, memo_ready: bool, memo_reminder: bool) -> None:
+    """Choose which optional messages a person gets: a memo is ready, an unconfirmed memo."""
+    user.mail_memo_ready = memo_ready
+    user.mail_memo_reminder = memo_reminder
+    db.session.flush()
+
+
 def set_language(user: User, language: str) -> None:
     """Remember a person's interface language."""
     if language in LANGUAGES:

@@ -24,6 +24,8 @@ class AuditAction(enum.StrEnum):
     DELETION_REQUESTED = "deletion_requested"
     ANONYMISED = "anonymised"
     DELETED = "deleted"
+    PUBLISHED = "published"  # a content version was published (object: its number)
+    RESTORED = "restored"  # an earlier content version was restored as a draft (its number)
 
 
 class AuditEvent(Model):

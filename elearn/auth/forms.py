@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from elearn.core.forms import LANGUAGE_CHOICES
@@ -60,6 +67,14 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
         _l("Current password"), validators=[DataRequired(), Length(max=256)]
     )
     submit_password = SubmitField(_l("Change the password"))
+
+
+class MailPreferencesForm(FlaskForm):
+    """Optional messages about the learner's discussions (both on by default)."""
+
+    mail_memo_ready = BooleanField(_l("Mail me when a memo is ready"))
+    mail_memo_reminder = BooleanField(_l("Remind me of an unconfirmed memo"))
+    submit_mail = SubmitField(_l("Save the e-mail settings"))
 
 
 class LogoutForm(FlaskForm):

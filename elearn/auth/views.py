@@ -17,6 +17,7 @@ from elearn.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
     LoginForm,
+    MailPreferencesForm,
     ProfileForm,
     ResetPasswordForm,
     ResetRequestForm,
@@ -54,7 +55,7 @@ def _login_failed(_response: Any) -> bool:
 
 def _not_an_email_change() -> bool:
     """Only a profile post that asks for another e-mail address counts against its limit."""
-    if request.method != "POST" or "pw-submit_password" in request.form:
+    if request.method != "POST" or {"pw-submit_password", "mail-submit_mail"} & set(request.form):
         return True
     wanted = accounts.normalise_email(request.form.get("email", ""))
     return not current_user.is_authenticated or wanted == current_user.email
@@ -250,7 +251,8 @@ def reset_password(secret: str) -> Any:
     scope="email-change",
 )
 def profile() -> Any:
-    """Edit one's own name, e-mail address and language, and change the password.
+    """Edit one's own name, e-mail address, language and e-mail settings, and change the
+    password.
 
     Trying another e-mail address is limited per person (``ELEARN_EMAIL_CHANGE_LIMIT``):
     the answer tells whether an address is taken, so it must not become a way to probe
@@ -260,7 +262,18 @@ def profile() -> Any:
     form = ProfileForm(obj=user if request.method == "GET" else None)
     pw_form = ChangePasswordForm(prefix="pw")
     _explain_length(pw_form.password)
-    if request.method == "POST" and "pw-submit_password" in request.form:
+    mail_form = MailPreferencesForm(prefix="mail", obj=user if request.method == "GET" else None)
+    if request.method == "POST" and "mail-submit_mail" in request.form:
+        if mail_form.validate_on_submit():
+            accounts.set_mail_preferences(
+                user,
+                memo_ready=mail_form.mail_memo_ready.data,
+                memo_reminder=mail_form.mail_memo_reminder.data,
+            )
+            flash(_("Your e-mail settings have been saved."), "success")
+            return redirect(url_for("auth.profile") + "#mail-h")
+        form = ProfileForm(obj=user)
+    elif request.method == "POST" and "pw-submit_password" in request.form:
         if pw_form.validate_on_submit():
             if not verify_password(user.password_hash, pw_form.current_password.data):
                 form_error(pw_form.current_password, _("The current password is wrong."))
@@ -294,4 +307,6 @@ def profile() -> Any:
                 session["lang"] = user.language
                 flash(_("Your details have been saved."), "success")
                 return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form, pw_form=pw_form)
+    if request.method == "POST" and "mail-submit_mail" not in request.form:
+        mail_form = MailPreferencesForm(prefix="mail", formdata=None, obj=user)
+    return render_template("auth/profile.html", form=form, pw_form=pw_form, mail_form=mail_form)

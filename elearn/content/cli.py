@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
 
 from elearn.content.checks import QualityReport, check_quality
 from elearn.content.loader import DEFAULT_CONTENT_DIR, ContentError, LoadedContent, load_content
@@ -124,3 +126,32 @@ def check(directory: Path | None, strict: bool, today) -> None:  # noqa: ANN001 
         if strict:
             raise SystemExit(1)
     click.echo(f"{what} OK")
+
+
+# The content store (the database) is not this package's business: these commands find their
+# implementation in the app (registered by ``elearn.contentstore``), so `content check` keeps
+# working without an app while `import` and `export` need one.
+STORE_COMMANDS = "elearn.content.store_commands"
+
+
+@content_cli.command("import")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="content")
+@click.option("--note", default="", help="The change note of the new version.")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Import only when nothing has been published (a fresh install).",
+)
+@with_appcontext
+def import_command(directory: Path, note: str, if_empty: bool) -> None:
+    """Store the course files under DIRECTORY (modules/, pages/, surveys/) as a new version."""
+    current_app.extensions[STORE_COMMANDS]["import"](directory, note, if_empty)
+
+
+@content_cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--version", "number", type=int, default=None, help="Default: the latest.")
+@with_appcontext
+def export_command(directory: Path, number: int | None) -> None:
+    """Write a published version's files under DIRECTORY (new or empty), byte for byte."""
+    current_app.extensions[STORE_COMMANDS]["export"](directory, number)

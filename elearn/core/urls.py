@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +27,35 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+# A web address inside free text (a supervisor's "Teams: https://..."): up to the first space
+# or character that cannot be part of an address written in text.
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}"
+
+
+def web_link(text: str) -> tuple[str, str, str] | None:
+    """Split ``text`` around its first http(s) address: ``(before, address, after)``.
+
+    None when the text holds no address a browser would open as a web page: only ``http``
+    and ``https`` with a host count, so ``javascript:`` or ``data:`` never become links.
+    Punctuation that ends a sentence is left out of the address.
+    """
+    match = _WEB_ADDRESS.search(text)
+    if match is None:
+        return None
+    address = match.group(0).rstrip(_TRAILING)
+    try:
+        parts = urlsplit(address)
+    except ValueError:  # e.g. a malformed IPv6 host
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in address):
+        return None
+    start = match.start()
+    return text[:start], address, text[start + len(address) :]
 
 
 class IdConverter(IntegerConverter):

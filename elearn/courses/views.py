@@ -14,7 +14,7 @@ from elearn.core.fragments import shared_fragment
 from elearn.core.i18n import current_language
 from elearn.core.time import utcnow
 from elearn.courses import bp
-from elearn.courses.services import find, get_course, learner_progress
+from elearn.courses.services import content_version, find, get_course, learner_progress
 from elearn.journal import services as journal
 from elearn.progress.services import mark_section_read, section_is_read
 
@@ -79,16 +79,14 @@ def page(page_key: str) -> Any:
 @bp.get("/<module_key>")
 @login_required
 def module(module_key: str) -> Any:
-    """A module: objectives, sections, reflection questions, quiz and sources."""
+    """A module: objectives, sections, a link to its reflection questions, quiz and sources."""
     found = _module_or_404(module_key)
     progress = learner_progress(current_user.id).for_module(found.key)
-    entries = {e.question_no: e for e in journal.entries(current_user.id, found.key)}
     return render_template(
         "courses/module.html",
         module=found,
         progress=progress,
-        journal=entries,
-        form=FlaskForm(),
+        answered=journal.answered(current_user.id, found.key),
         lang=_language(),
     )
 
@@ -140,7 +138,9 @@ def mark_read(module_key: str, section_key: str) -> Any:
     """Mark a section read and go on to the next one (or back to the module)."""
     found, sec = _section_or_404(module_key, section_key)
     if FlaskForm().validate_on_submit():
-        mark_section_read(current_user.id, found, sec, now=utcnow())
+        mark_section_read(
+            current_user.id, found, sec, now=utcnow(), content_version=content_version()
+        )
         flash(_("Marked as read."), "success")
     index = found.sections.index(sec)
     if index + 1 < len(found.sections):

@@ -110,3 +110,26 @@ def queue_memo_ready(booking: Booking, *, now: datetime) -> None:
         user_id=learner.id,
         now=now,
     )
+
+
+def queue_memo_reminder(booking: Booking, *, now: datetime) -> None:
+    """Remind the learner of a memo they have not confirmed yet (once per memo)."""
+    learner = booking.learner
+    written = booking.memo_written_at or now
+    with force_locale(learner.language):
+        subject = _("Reminder: confirm the memo of your reflective discussion")
+        body = _(
+            "Hello,\n\nthe memo of your reflective discussion on %(when)s is waiting for you. "
+            "Read it, comment if you like, and confirm it here:\n%(url)s\n\n"
+            "You can turn these reminders off in your profile.\n",
+            when=format_local_datetime(booking.slot.starts_at),
+            url=_booking_url(booking),
+        )
+    outbox.enqueue(
+        key=f"booking:{booking.id}:memo-reminder:{written.isoformat()}",
+        to=learner.email,
+        subject=subject,
+        body=body,
+        user_id=learner.id,
+        now=now,
+    )

@@ -116,6 +116,8 @@ class Booking(Model):
     memo_written_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     learner_comment: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     learner_confirmed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The reminder of an unconfirmed memo, claimed once per memo (reset when it is re-sent).
+    memo_reminder_sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     slot: so.Mapped[DiscussionSlot] = so.relationship(back_populates="bookings")
     learner = so.relationship("User", foreign_keys=[learner_id])

@@ -478,8 +478,10 @@ def record_memo(
     booking.memo_private = private.strip()
     booking.memo_written_at = now
     booking.learner_confirmed_at = None
-    db.session.flush()
     if tell:
+        booking.memo_reminder_sent_at = None  # a memo announced anew may be reminded of anew
+    db.session.flush()
+    if tell and booking.learner.mail_memo_ready:
         mails.queue_memo_ready(booking, now=now)
 
 
@@ -549,6 +551,71 @@ def queue_reminder(booking_id: int, *, now: datetime) -> bool:
     if booking is not None:
         mails.queue(booking, "reminder", now=now)
     return True
+
+
+def _memo_unconfirmed() -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Booking.memo_written_at.is_not(None),
+        Booking.learner_confirmed_at.is_(None),
+        Booking.memo_reminder_sent_at.is_(None),
+        Booking.learner_id.in_(
+            sa.select(User.id).where(User.is_active.is_(True), User.mail_memo_reminder.is_(True))
+        ),
+    )
+
+
+def due_memo_reminders(*, now: datetime, after: timedelta) -> list[int]:
+    """Ids of bookings whose memo has waited ``after`` for the learner's confirmation with
+    no reminder yet, of learners who want the reminder."""
+    return list(
+        db.session.scalars(
+            sa.select(Booking.id).where(_memo_unconfirmed(), Booking.memo_written_at <= now - after)
+        )
+    )
+
+
+def queue_memo_reminder(booking_id: int, *, now: datetime) -> bool:
+    """Claim the reminder of a booking's unconfirmed memo and queue it in the same
+    transaction; True only for the one caller that claimed it. A memo confirmed meanwhile,
+    or a learner who turned the reminder off, gets nothing."""
+    result = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.id == booking_id, _memo_unconfirmed())
+        .values(memo_reminder_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if affected(result) != 1:
+        return False
+    booking = db.session.get(Booking, booking_id, populate_existing=True)  # see the claim
+    if booking is not None:
+        mails.queue_memo_reminder(booking, now=now)
+    return True
+
+
+@dataclass(frozen=True)
+class LearnerDiscussions:
+    """Where a learner stands with discussions, for their front page."""
+
+    upcoming: Booking | None  # the next booked discussion that has not ended
+    memos_waiting: list[Booking]  # memos written but not confirmed, oldest first
+    attended: bool
+
+
+def learner_situation(learner_id: int, *, now: datetime) -> LearnerDiscussions:
+    """The learner's next discussion and the memos waiting for their confirmation (from
+    the same two queries as ``learner_bookings``)."""
+    bookings = learner_bookings(learner_id)
+    live = [
+        b for b in bookings if b.status == BookingStatus.BOOKED.value and not b.slot.is_cancelled
+    ]
+    upcoming = [b for b in live if b.slot.ends_at > now]
+    return LearnerDiscussions(
+        upcoming=upcoming[-1] if upcoming else None,  # newest first: the last is the soonest
+        memos_waiting=[
+            b for b in reversed(bookings) if b.memo_written_at and not b.learner_confirmed_at
+        ],
+        attended=any(b.attendance == Attendance.ATTENDED.value for b in bookings),
+    )
 
 
 def attended_bookings(learner_id: int) -> list[int]:

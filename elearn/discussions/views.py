@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from elearn.accounts.models import Role
 from elearn.auth.access import role_required
@@ -52,11 +53,22 @@ def _place_choices():
     )
 
 
-def _module_choices(empty_label: str):
-    return choice_list(
-        [("", empty_label)]
-        + [(m.key, f"{m.number}. {m.text(_lang())[0].title}") for m in get_course().modules]
-    )
+def _module_choices(empty_label: str) -> list[SelectChoice]:
+    # An option whose title is in Finnish for want of a translation says so (lang="fi").
+    return [SelectChoice("", empty_label)] + [
+        SelectChoice(key, label, render_kw={"lang": "fi"} if fell_back else {})
+        for key, (label, fell_back) in _module_titles().items()
+    ]
+
+
+def _module_titles() -> dict[str, tuple[str, bool]]:
+    """Each module's "number. title" in the page's language, and whether it is in Finnish
+    for want of a translation (the page marks it with ``lang``)."""
+    titles = {}
+    for m in get_course().modules:
+        text, fell_back = m.text(_lang())
+        titles[m.key] = (f"{m.number}. {text.title}", fell_back)
+    return titles
 
 
 def _nonexistent() -> str:
@@ -128,11 +140,12 @@ def book(slot_id: int) -> Any:
         abort(404)
     form = BookForm()
     form.module_key.choices = _module_choices(_("No particular module"))
-    entries = journal.entries(current_user.id)
-    titles = {m.key: m.text(_lang())[0].title for m in get_course().modules}
-    form.share.choices = choice_list(
-        [(e.id, f"{titles.get(e.module_key, e.module_key)}: {e.question}") for e in entries]
+    order = {m.key: m.number for m in get_course().modules}
+    entries = sorted(
+        journal.entries(current_user.id),
+        key=lambda e: (order.get(e.module_key, len(order) + 1), e.module_key, e.question_no),
     )
+    form.share.choices = choice_list([(e.id, e.question) for e in entries])
     if request.method == "GET" and slot.module_key:
         form.module_key.data = slot.module_key
     if form.validate_on_submit():
@@ -159,7 +172,13 @@ def book(slot_id: int) -> Any:
             "success",
         )
         return redirect(url_for("discussions.learner_booking", booking_id=booking.id))
-    return render_template("discussions/book.html", slot=slot, form=form, has_entries=bool(entries))
+    return render_template(
+        "discussions/book.html",
+        slot=slot,
+        form=form,
+        entries=entries,
+        titles=_module_titles(),
+    )
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
@@ -212,6 +231,7 @@ def learner_booking(booking_id: int) -> Any:
         and booking.slot.starts_at - utcnow()
         >= timedelta(hours=current_app.config["ELEARN_CANCEL_HOURS"]),
         deadline_hours=current_app.config["ELEARN_CANCEL_HOURS"],
+        titles=_module_titles(),
     )
 
 
@@ -472,4 +492,5 @@ def prepare(booking_id: int) -> Any:
         missed=missed,
         form=form,
         lang=_lang(),
+        titles=_module_titles(),
     )

@@ -1,10 +1,11 @@
-"""Survey participation, responses and "what we changed" notes.
+"""Survey participation, responses, the pool of answers waiting for release, and notes.
 
 Anonymity by construction: that a person answered (so they are not asked again) is stored in
-``survey_participations``, with no time at all. The answers are stored in ``survey_responses``
-with a random key, the week (not the moment) and only group-level facts (cohort, employment
-model) that results are filtered by, and shown only for five or more responses. On SQLite the
-responses table has no rowid, so not even the insertion order lines the two tables up.
+``survey_participations``, with no time at all. An anonymous answer waits, sealed, in
+``survey_answer_pool`` and is released with at least four others into ``survey_responses``
+by a transaction of its own, in a random order, with a random key, the release week and only
+group-level facts (cohort, employment model) that results are filtered by; results are shown
+only for five or more responses. See ``elearn.feedback.pool``.
 """
 
 from __future__ import annotations
@@ -61,6 +62,20 @@ class SurveyResponse(Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     answers: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+
+
+class SurveyAnswerPool(Model):
+    """An anonymous answer waiting to be released with others (see ``feedback.pool``).
+
+    ``sealed`` is the answer encrypted with a key the database does not hold; the row has
+    no time and a random id, and is deleted when its batch is released.
+    """
+
+    __tablename__ = "survey_answer_pool"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(32), primary_key=True)
+    sealed: so.Mapped[str] = so.mapped_column(sa.Text)
 
 
 class LoopNote(Model):

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import gettext as _
 
-from elearn.content.surveys import DEFAULT_SURVEY_DIR, Survey, load_surveys
-from elearn.courses.services import get_course
+from elearn.content.surveys import Survey
+from elearn.courses.services import get_course, get_surveys
 from elearn.feedback.services import Waiting
-
-SURVEYS_KEY = "elearn.surveys"
 
 
 def init_app(app: Flask) -> None:
-    """Load the surveys (``ELEARN_SURVEY_DIR``) once; the app refuses to start if invalid."""
-    app.extensions[SURVEYS_KEY] = load_surveys(
-        app.config.get("ELEARN_SURVEY_DIR") or DEFAULT_SURVEY_DIR
-    )
+    """The surveys are part of the course content (``courses.services``)."""
 
 
 def surveys() -> dict[str, Survey]:
-    """Every survey by key, in the order of their files."""
-    return current_app.extensions[SURVEYS_KEY]
+    """Every survey by key, in the order of their files, of the version being served."""
+    return get_surveys()
 
 
 def context_label(waiting: Waiting, language: str) -> str:

@@ -20,6 +20,7 @@ from elearn.core.csvfile import excel_csv
 from elearn.core.sql import median
 from elearn.discussions import services as discussions
 from elearn.extensions import db
+from elearn.feedback import pool
 from elearn.feedback.models import LoopNote, SurveyParticipation, SurveyResponse
 from elearn.progress import services as progress
 from elearn.progress.services import CourseProgress
@@ -165,18 +166,17 @@ def answer(
             db.session.flush()
     except sa.exc.IntegrityError as exc:
         raise AlreadyAnswered() from exc
-    db.session.add(
-        SurveyResponse(
-            survey_key=survey.key,
-            # A discussion's id would point at the person: only a module key is kept.
-            context=context if survey.trigger == "module_quiz" else "",
-            cohort_id=cohort.id if cohort else None,
-            employment_model=cohort.employment_model if cohort else None,
-            week=week_of(today),
-            user_id=None if survey.anonymous else user.id,
-            answers=clean,
-        )
-    )
+    # A discussion's id would point at the person: only a module key is kept.
+    facts = {
+        "survey_key": survey.key,
+        "context": context if survey.trigger == "module_quiz" else "",
+        "cohort_id": cohort.id if cohort else None,
+        "employment_model": cohort.employment_model if cohort else None,
+    }
+    if survey.anonymous:
+        pool.put({**facts, "answers": clean})  # released later, apart from the person
+        return
+    db.session.add(SurveyResponse(**facts, week=week_of(today), user_id=user.id, answers=clean))
     db.session.flush()
 
 
@@ -367,6 +367,75 @@ def results(
                 result.median = float(mid) if mid is not None else None
         out.append(result)
     return Results(count=count, eligible=eligible_count, shown=True, questions=out)
+
+
+MIN_RESPONSES_FLOOR = 5  # results of fewer answers are never shown, whatever the setting
+
+
+def minimum_responses(configured: int) -> int:
+    """How many responses results need before they are shown: the setting
+    (``ELEARN_FEEDBACK_MIN_RESPONSES``), never fewer than five."""
+    return max(MIN_RESPONSES_FLOOR, int(configured))
+
+
+def response_count(survey: Survey, filters: Filters) -> int:
+    """How many responses the results page would count under these filters (one statement)."""
+    base = _response_query(survey, filters).subquery("responses")
+    return db.session.scalar(sa.select(sa.func.count()).select_from(base)) or 0
+
+
+def responses_per_survey() -> dict[str, int]:
+    """Every survey's number of responses, by key (one statement)."""
+    r = SurveyResponse
+    rows = db.session.execute(sa.select(r.survey_key, sa.func.count()).group_by(r.survey_key))
+    return {key: int(n) for key, n in rows}
+
+
+@dataclass(frozen=True)
+class WiderView:
+    """The same survey over more responses, offered when a view is below the minimum.
+
+    ``kind``: "model" (every group of the chosen group's employment model), "all_time" (no
+    dates) or "model_all_time" (both).
+    """
+
+    kind: str
+    filters: Filters
+    count: int
+
+
+def wider_views(
+    survey: Survey, filters: Filters, *, minimum: int, cohort_model: str | None
+) -> list[WiderView]:
+    """The nearest wider views of a survey's results that reach the minimum.
+
+    Widening the group (to every group of its employment model) and the period (to all
+    time) are tried first; both together only if neither is enough alone. Only views with at
+    least ``minimum`` responses are returned, so offering one reveals nothing the results
+    page would not show anyway. At most three statements.
+
+    Args:
+        cohort_model: the employment model of the chosen group (None without a group).
+    """
+    wider_group = (
+        replace(filters, cohort_id=None, employment_model=cohort_model)
+        if filters.cohort_id is not None and cohort_model
+        else None
+    )
+    dated = filters.date_from is not None or filters.date_to is not None
+    all_time = replace(filters, date_from=None, date_to=None) if dated else None
+    found = []
+    for kind, wider in (("model", wider_group), ("all_time", all_time)):
+        if wider is not None:
+            count = response_count(survey, wider)
+            if count >= minimum:
+                found.append(WiderView(kind, wider, count))
+    if not found and wider_group is not None and all_time is not None:
+        both = replace(wider_group, date_from=None, date_to=None)
+        count = response_count(survey, both)
+        if count >= minimum:
+            found.append(WiderView("model_all_time", both, count))
+    return found
 
 
 # ------------------------------------------------------------------ CSV export

@@ -172,21 +172,62 @@ def _filters() -> tuple[feedback.Filters, dict]:
     }
 
 
+def _minimum() -> int:
+    """Results and downloads need this many responses (the setting, never below five)."""
+    return feedback.minimum_responses(current_app.config["ELEARN_FEEDBACK_MIN_RESPONSES"])
+
+
+def _default_survey(minimum: int) -> str:
+    """The survey the results page opens on: the first (in file order) whose results can be
+    shown, else the first with any answers, else the first."""
+    counts = feedback.responses_per_survey()
+    keys = list(surveys())
+    for enough in (minimum, 1):
+        found = next((k for k in keys if counts.get(k, 0) >= enough), None)
+        if found is not None:
+            return found
+    return keys[0]
+
+
+def _link_args(survey_key: str, filters: feedback.Filters) -> dict[str, Any]:
+    """The results page's query arguments for a survey under these filters."""
+    args: dict[str, Any] = {
+        "survey": survey_key,
+        "cohort": filters.cohort_id,
+        "model": filters.employment_model,
+        "module": filters.context,
+        "from": filters.date_from.isoformat() if filters.date_from else None,
+        "to": filters.date_to.isoformat() if filters.date_to else None,
+    }
+    return {k: v for k, v in args.items() if v}
+
+
 @bp.get("/results")
 @role_required(Role.TRAINER, Role.ADMIN)
 def results() -> Any:
-    """Results per survey and question, shown only from the minimum number of responses."""
-    key = request.args.get("survey") or next(iter(surveys()))
+    """Results per survey and question, shown only from the minimum number of responses;
+    below it, how many more are needed and the nearest wider view that has enough."""
+    minimum = _minimum()
+    key = request.args.get("survey") or _default_survey(minimum)
     survey = _survey_or_404(key)
     filters, chosen = _filters()
-    minimum = current_app.config["ELEARN_FEEDBACK_MIN_RESPONSES"]
     course = get_course()
+    cohorts = accounts.list_cohorts()
     outcome = feedback.results(
         survey,
         filters,
         minimum=minimum,
         eligible_count=feedback.eligible(survey, filters, course, cohort_progress),
     )
+    wider = []
+    if not outcome.shown:
+        model_of = {c.id: c.employment_model for c in cohorts}
+        wider = [
+            (view, _link_args(survey.key, view.filters))
+            for view in feedback.wider_views(
+                survey, filters, minimum=minimum, cohort_model=model_of.get(filters.cohort_id or 0)
+            )
+        ]
     return render_template(
         "feedback/results.html",
         survey=survey,
@@ -197,8 +238,11 @@ def results() -> Any:
         else 0,
         chosen=chosen,
         minimum=minimum,
-        cohorts=accounts.list_cohorts(),
+        more=max(minimum - outcome.count, 0),
+        wider=wider,
+        cohorts=cohorts,
         models=[(m.value, EMPLOYMENT_MODEL_LABELS[m]) for m in EmploymentModel],
+        model_labels={m.value: EMPLOYMENT_MODEL_LABELS[m] for m in EmploymentModel},
         modules=course.modules,
         lang=current_language(),
     )
@@ -213,7 +257,7 @@ def results_csv() -> Any:
     export = feedback.csv_export(
         survey,
         filters,
-        minimum=current_app.config["ELEARN_FEEDBACK_MIN_RESPONSES"],
+        minimum=_minimum(),
         language=current_language(),
         course=get_course(),
         cohort_names={c.id: c.name for c in accounts.list_cohorts()},

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from elearn.extensions import db
 from elearn.journal.models import JournalEntry
 
-__all__ = ["JournalEntry", "entries", "save_answer", "save_answers"]
+__all__ = ["JournalEntry", "answered", "entries", "save_answer", "save_answers"]
 
 MAX_ANSWER = 5000  # characters kept of one answer
 
@@ -63,4 +63,16 @@ def entries(user_id: int, module_key: str | None = None) -> list[JournalEntry]:
         stmt = stmt.where(JournalEntry.module_key == module_key)
     return list(
         db.session.scalars(stmt.order_by(JournalEntry.module_key, JournalEntry.question_no))
+    )
+
+
+def answered(user_id: int, module_key: str) -> int:
+    """How many of a module's reflection questions the learner has answered."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(JournalEntry)
+            .where(JournalEntry.user_id == user_id, JournalEntry.module_key == module_key)
+        )
+        or 0
     )

@@ -2,39 +2,74 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from elearn.accounts import services as accounts
 from elearn.accounts.models import Role
 from elearn.core.i18n import current_language
+from elearn.core.time import utcnow
 from elearn.core.urls import safe_next
 from elearn.extensions import db
 from elearn.main import bp
+
+if TYPE_CHECKING:
+    from elearn.discussions.services import LearnerDiscussions
+    from elearn.feedback.services import Waiting
+    from elearn.progress.services import CourseProgress
+
+
+@dataclass(frozen=True)
+class LearnerSituation:
+    """What a learner's front page shows, gathered from the domains' services."""
+
+    progress: CourseProgress
+    discussions: LearnerDiscussions
+    surveys: list[tuple[Waiting, str, bool]]  # (the survey, what about, shown in Finnish)
 
 
 @bp.get("/")
 @login_required
 def home() -> Any:
-    """The signed-in person's front page: what their roles let them do, surveys waiting for
-    them and the latest notes on what changed after feedback."""
-    from elearn.courses.services import learner_progress
+    """The signed-in person's front page. A learner sees where they stand: progress in each
+    module, where to continue, their next discussion, memos and surveys waiting for them,
+    and news from the trainers. Other roles get their own starting points."""
+    from elearn.courses.services import get_course, learner_progress
+    from elearn.discussions import services as discussions
     from elearn.feedback import services as feedback
     from elearn.feedback.registry import context_label, surveys
 
-    waiting = []
+    situation = None
     if current_user.has_role(Role.ASSISTANT):
-        progress = learner_progress(current_user.id)
         language = current_language()
-        waiting = [
-            (w, context_label(w, language))
-            for w in feedback.waiting(current_user, surveys(), progress)
-        ]
+        progress = learner_progress(current_user.id)
+        waiting = []
+        for w in feedback.waiting(current_user, surveys(), progress):
+            module = get_course().module(w.context) if w.survey.trigger == "module_quiz" else None
+            fell_back = module is not None and module.text(language)[1]
+            waiting.append((w, context_label(w, language), fell_back))
+        situation = LearnerSituation(
+            progress=progress,
+            discussions=discussions.learner_situation(current_user.id, now=utcnow()),
+            surveys=waiting,
+        )
     return render_template(
-        "main/home.html", waiting=waiting, notes=feedback.notes_for(current_user, limit=3)
+        "main/home.html",
+        situation=situation,
+        notes=feedback.notes_for(current_user, limit=3),
+        lang=current_language(),
     )
 
 
@@ -64,3 +99,14 @@ def set_language() -> Any:
 def accessibility() -> Any:
     """The accessibility statement (saavutettavuusseloste), public, in every language."""
     return render_template("main/accessibility.html")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Any:
+    """The site's icon where browsers and bookmarks look for it first (a self-hosted file)."""
+    return send_from_directory(
+        current_app.static_folder or "static",
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=86400,
+    )

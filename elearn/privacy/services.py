@@ -136,6 +136,8 @@ def export_data(user: User, *, now: datetime, actor: User | None = None) -> dict
             "is_active": user.is_active,
             "created_at": _iso(user.created_at),
             "last_login_at": _iso(user.last_login_at),
+            "mail_when_memo_ready": user.mail_memo_ready,
+            "mail_reminder_of_unconfirmed_memo": user.mail_memo_reminder,
         },
         "roles": sorted(r.value for r in user.roles),
         "cohort": (

@@ -158,4 +158,6 @@ ACTION_LABELS = {
     AuditAction.DELETION_REQUESTED.value: _l("Asked for deletion"),
     AuditAction.ANONYMISED.value: _l("Anonymised"),
     AuditAction.DELETED.value: _l("Deleted"),
+    AuditAction.PUBLISHED.value: _l("Published a content version"),
+    AuditAction.RESTORED.value: _l("Restored a content version as a draft"),
 }

@@ -24,6 +24,8 @@ class SectionRead(Model):
     section_key: so.Mapped[str] = so.mapped_column(sa.String(80))
     content_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
     read_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    # The published content version it was read in (0: the shipped files).
+    content_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
 
 class ModuleActivity(Model):

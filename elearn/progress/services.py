@@ -335,8 +335,11 @@ def section_is_read(user_id: int, module_key: str, section_key: str) -> bool:
     return found is not None
 
 
-def mark_section_read(user_id: int, module: Module, section: Section, *, now: datetime) -> bool:
-    """Record that a learner has read a section; True when this was new.
+def mark_section_read(
+    user_id: int, module: Module, section: Section, *, now: datetime, content_version: int = 0
+) -> bool:
+    """Record that a learner has read a section (in a published content version); True
+    when this was new.
 
     Idempotent: a double click, a second tab or a retried request records nothing more.
     """
@@ -351,6 +354,7 @@ def mark_section_read(user_id: int, module: Module, section: Section, *, now: da
                     section_key=section.key,
                     content_hash=section.content_hash,
                     read_at=now,
+                    content_version=content_version,
                 )
             )
     except sa.exc.IntegrityError:  # a concurrent request recorded it first

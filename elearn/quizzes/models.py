@@ -51,6 +51,8 @@ class QuizAttempt(Model):
     passed: so.Mapped[bool | None]
     started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     submitted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The published content version it was started in (0: the shipped files).
+    content_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     @property
     def seconds_taken(self) -> int | None:
@@ -74,6 +76,7 @@ class FirstAnswer(Model):
             "ix_quiz_first_answers_analysis",
             "module_key",
             "question_key",
+            "question_hash",
             "chosen",
             "user_id",
             "score",
@@ -91,3 +94,7 @@ class FirstAnswer(Model):
     score: so.Mapped[float] = so.mapped_column(sa.Float)  # share of the point, 0.0-1.0
     rest: so.Mapped[float] = so.mapped_column(sa.Float)  # the other questions' scores summed
     chosen: so.Mapped[str] = so.mapped_column(sa.Text)  # ",a,c," - the options chosen
+    # The content version of the attempt and the hash of the question as it was asked: an
+    # edited question starts its statistics afresh ("" for answers from before versions).
+    content_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    question_hash: so.Mapped[str] = so.mapped_column(sa.String(64), default="", server_default="")

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from elearn.content.model import Module, Quiz
+from elearn.content.model import Course, Module, Option, Question, Quiz
 from elearn.content.question_types import QUESTION_TYPES
 from elearn.core.db import affected, table
 from elearn.extensions import db
@@ -90,6 +90,46 @@ def grade(quiz: Quiz, answers: Mapping[str, list[str] | set[str]]) -> Grade:
     return Grade(question_scores=scores, score=percent, passed=percent >= quiz.pass_mark)
 
 
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    """A question of a submitted attempt as the learner saw it, with their answer."""
+
+    number: int  # its place in the attempt (questions are shuffled per attempt)
+    question: Question
+    options: tuple[Option, ...]  # in the order they were shown
+    chosen: frozenset[str]
+    points: float
+
+    @property
+    def correct(self) -> bool:
+        """Answered exactly right: every correct option chosen and no other."""
+        return self.chosen == {o.key for o in self.question.options if o.correct}
+
+
+def review(attempt: QuizAttempt, quiz: Quiz) -> list[ReviewedQuestion]:
+    """The questions of a submitted attempt in the order shown, with what was chosen.
+
+    A question removed from the quiz since the attempt is left out; its number stays taken.
+    """
+    reviewed = []
+    answers, scores = attempt.answers or {}, attempt.question_scores or {}
+    for number, item in enumerate(attempt.layout, start=1):
+        question = quiz.question(item["question"])
+        if question is None:
+            continue
+        options = tuple(o for o in map(question.option, item["options"]) if o is not None)
+        reviewed.append(
+            ReviewedQuestion(
+                number=number,
+                question=question,
+                options=options,
+                chosen=frozenset(answers.get(question.key, [])),
+                points=scores.get(question.key, 0),
+            )
+        )
+    return reviewed
+
+
 def attempts_for(user_id: int, module_key: str) -> list[QuizAttempt]:
     """A learner's submitted attempts at one quiz, newest first."""
     return list(
@@ -124,7 +164,12 @@ def _open_attempt(user_id: int, module_key: str) -> QuizAttempt | None:
 
 
 def start_or_resume(
-    user_id: int, module: Module, *, now: datetime, rng: random.Random | None = None
+    user_id: int,
+    module: Module,
+    *,
+    now: datetime,
+    rng: random.Random | None = None,
+    content_version: int = 0,
 ) -> QuizAttempt:
     """The learner's open attempt at this quiz, or a new one with a fresh shuffle.
 
@@ -153,6 +198,7 @@ def start_or_resume(
         status=AttemptStatus.OPEN.value,
         layout=make_layout(quiz, rng or random.SystemRandom()),
         started_at=now,
+        content_version=content_version,
     )
     try:
         with db.session.begin_nested():
@@ -173,6 +219,7 @@ def submit(
     *,
     now: datetime,
     rng: random.Random | None = None,
+    content_version: int = 0,
 ) -> QuizAttempt:
     """Grade and record an attempt exactly once.
 
@@ -187,7 +234,9 @@ def submit(
         raise AlreadySubmitted(attempt)
     quiz = module.quiz
     if attempt.status == AttemptStatus.ABANDONED.value or attempt.quiz_hash != quiz.content_hash:
-        raise ContentChanged(start_or_resume(user_id, module, now=now, rng=rng))
+        raise ContentChanged(
+            start_or_resume(user_id, module, now=now, rng=rng, content_version=content_version)
+        )
     clean: dict[str, list[str]] = {}
     missing = []
     for question in quiz.questions:
@@ -221,7 +270,7 @@ def submit(
     for key, value in values.items():  # the row now holds exactly these: no need to re-read
         so.attributes.set_committed_value(attempt, key, value)
     if progress.record_activity(user_id, module.key) == 1:  # the learner's first submitted attempt
-        _record_first_answers(attempt)
+        _record_first_answers(attempt, module)
     return attempt
 
 
@@ -232,8 +281,12 @@ def first_answer_rows(
     submitted_at: datetime,
     question_scores: Mapping[str, float],
     answers: Mapping[str, list[str]],
+    *,
+    content_version: int = 0,
+    question_hashes: Mapping[str, str] | None = None,
 ) -> list[dict]:
     """The FirstAnswer rows of a submitted attempt: one per question it asked."""
+    hashes = question_hashes or {}
     total = sum(question_scores.values())
     return [
         {
@@ -245,13 +298,16 @@ def first_answer_rows(
             "score": score,
             "rest": total - score,
             "chosen": "," + "".join(f"{o}," for o in sorted(answers.get(key, ()))),
+            "content_version": content_version,
+            "question_hash": hashes.get(key, ""),
         }
         for key, score in question_scores.items()
     ]
 
 
-def _record_first_answers(attempt: QuizAttempt) -> None:
-    """Keep the answers of the learner's first submitted attempt at a quiz as rows."""
+def _record_first_answers(attempt: QuizAttempt, module: Module) -> None:
+    """Keep the answers of the learner's first submitted attempt at a quiz as rows, with
+    the hash of each question as it was asked (statistics are kept per wording)."""
     rows = first_answer_rows(
         attempt.id,
         attempt.user_id,
@@ -259,16 +315,21 @@ def _record_first_answers(attempt: QuizAttempt) -> None:
         attempt.submitted_at,  # type: ignore[arg-type]
         attempt.question_scores or {},
         attempt.answers or {},
+        content_version=attempt.content_version,
+        question_hashes={q.key: q.content_hash for q in module.quiz.questions},
     )
     if rows:
         db.session.execute(sa.insert(FirstAnswer), rows)
 
 
-def rebuild_first_answers(bind: Any, user_ids: Iterable[int] | None = None) -> None:
+def rebuild_first_answers(
+    bind: Any, user_ids: Iterable[int] | None = None, *, course: Course | None = None
+) -> None:
     """Rewrite the first-attempt answer rows of these learners (of everyone with None).
 
     For attempts written without ``submit``: demo data, test data and the migration that
-    introduced the rows.
+    introduced the rows. An attempt at a quiz as ``course`` has it gets the hashes of its
+    questions; an attempt at another wording (or with no course given) gets none.
     """
     ids = None if user_ids is None else sorted(set(user_ids))
     answers = table(FirstAnswer)
@@ -287,6 +348,12 @@ def rebuild_first_answers(bind: Any, user_ids: Iterable[int] | None = None) -> N
         .where(*([] if ids is None else [QuizAttempt.user_id.in_(ids)]))
         .subquery("ranked")
     )
+    # The migration that introduced these rows runs this on the schema of its time, before
+    # the rows had their content version: only the columns that exist are written.
+    where = bind.get_bind() if hasattr(bind, "get_bind") else bind  # a session or a connection
+    existing = {c["name"] for c in sa.inspect(where).get_columns(FirstAnswer.__tablename__)}
+    versioned = "content_version" in existing
+    answers_then = sa.table(FirstAnswer.__tablename__, *(sa.column(c) for c in sorted(existing)))
     firsts = bind.execute(
         sa.select(
             QuizAttempt.id,
@@ -295,11 +362,24 @@ def rebuild_first_answers(bind: Any, user_ids: Iterable[int] | None = None) -> N
             QuizAttempt.submitted_at,
             QuizAttempt.question_scores,
             QuizAttempt.answers,
+            QuizAttempt.quiz_hash,
+            QuizAttempt.content_version if versioned else sa.literal(0).label("content_version"),
         )
         .where(QuizAttempt.id.in_(sa.select(ranked.c.id).where(ranked.c.rn == 1)))
         .order_by(QuizAttempt.id)
     ).all()
     rows: list[dict] = []
+
+    def write() -> None:
+        bind.execute(
+            sa.insert(answers_then), [{k: v for k, v in r.items() if k in existing} for r in rows]
+        )
+
+    hashes = {
+        (m.key, m.quiz.content_hash): {q.key: q.content_hash for q in m.quiz.questions}
+        for m in (course.modules if course else ())
+        if m.quiz is not None
+    }
     for row in firsts:
         rows += first_answer_rows(
             row.id,
@@ -308,12 +388,14 @@ def rebuild_first_answers(bind: Any, user_ids: Iterable[int] | None = None) -> N
             row.submitted_at,
             row.question_scores or {},
             row.answers or {},
+            content_version=row.content_version,
+            question_hashes=hashes.get((row.module_key, row.quiz_hash)),
         )
         if len(rows) >= 5000:
-            bind.execute(sa.insert(answers), rows)
+            write()
             rows = []
     if rows:
-        bind.execute(sa.insert(answers), rows)
+        write()
 
 
 def most_missed(learner_id: int, limit: int = 5) -> list[tuple[str, str, int]]:

@@ -14,7 +14,7 @@ from elearn.core.i18n import current_language
 from elearn.core.lifecycle import writes
 from elearn.core.time import utcnow
 from elearn.core.urls import id_value
-from elearn.courses.services import find, learner_progress
+from elearn.courses.services import content_version, find, learner_progress
 from elearn.quizzes import bp
 from elearn.quizzes import services as quizzes
 
@@ -50,7 +50,9 @@ def quiz(module_key: str) -> Any:
     """Start or resume the learner's attempt and show the questions in its stored order."""
     module = _module_or_404(module_key)
     try:
-        attempt = quizzes.start_or_resume(current_user.id, module, now=utcnow())
+        attempt = quizzes.start_or_resume(
+            current_user.id, module, now=utcnow(), content_version=content_version()
+        )
     except quizzes.AttemptLimitReached:
         g.elearn_rollback = True
         return render_template(
@@ -75,7 +77,9 @@ def submit(module_key: str) -> Any:
     answers = {q.key: request.form.getlist(f"q-{q.key}")[:20] for q in module.quiz.questions}
     user_id = current_user.id
     try:
-        attempt = quizzes.submit(attempt_id, user_id, module, answers, now=utcnow())
+        attempt = quizzes.submit(
+            attempt_id, user_id, module, answers, now=utcnow(), content_version=content_version()
+        )
     except quizzes.AttemptNotFound:
         abort(404)
     except quizzes.AlreadySubmitted as done:
@@ -102,7 +106,8 @@ def submit(module_key: str) -> Any:
 @bp.get("/<module_key>/quiz/attempts/<int:attempt_id>")
 @login_required
 def result(module_key: str, attempt_id: int) -> Any:
-    """A submitted attempt as the learner saw it, with the explanation of every answer."""
+    """A submitted attempt: what went wrong first, with the explanations; the questions
+    answered right are folded away."""
     module = _module_or_404(module_key)
     try:
         attempt = quizzes.get_attempt(attempt_id, current_user.id, module.key)
@@ -128,6 +133,7 @@ def result(module_key: str, attempt_id: int) -> Any:
         feedback_check=check,
         module=module,
         attempt=attempt,
+        reviewed=quizzes.review(attempt, module.quiz),
         progress=progress,
         changed=attempt.quiz_hash != module.quiz.content_hash,
         lang=current_language(),

@@ -27,6 +27,7 @@ from elearn.content.model import Course, Module, Question
 from elearn.core.csvfile import excel_csv
 from elearn.progress.services import CompletionRules, CourseProgress, progress_for_learners
 from elearn.quizzes.models import QuizAttempt
+from elearn.reports.dashboard import Status
 from elearn.reports.learners import LearnerRow, all_learners, learner_activity
 from elearn.reports.overview import Group, ModuleFigures, overview
 from elearn.reports.questions import OptionFigures, QuestionFigures, question_analysis
@@ -49,6 +50,7 @@ class ExportRequest:
     cohort_names: dict[int, str] = field(default_factory=dict)
     module: Module | None = None  # the question tables' module
     learner: User | None = None  # whose attempts
+    status: Status | None = None  # the learners table: only learners in this status
 
 
 @dataclass(frozen=True)
@@ -344,7 +346,7 @@ class LearnerProgress(NamedTuple):
 
 
 def _learners(request: ExportRequest) -> Iterable[LearnerProgress]:
-    people = list(all_learners(request.filters))
+    people = list(all_learners(request.filters, request.status))
     progress = progress_for_learners(
         request.course,
         [p.id for p in people],

@@ -9,19 +9,23 @@ from wtforms.validators import Optional, ValidationError
 
 
 class FilterForm(FlaskForm):
-    """Group, employment model and period; every field may stay empty ("all")."""
+    """Group, employment model, period and (learners only) status; every field may stay
+    empty ("all")."""
 
     class Meta:
         csrf = False  # a GET form that changes nothing
 
     cohort = SelectField(_l("Group"), coerce=str, validators=[Optional()])
     model = SelectField(_l("Employment model"), validators=[Optional()])
+    # Dates of their own msgids: "From" and "Until" are the discussion forms' times of day.
     start = DateField(
-        _l("From"),
+        _l("From date"),
         validators=[Optional()],
         description=_l("Only activity from this day on counts."),
     )
-    end = DateField(_l("Until"), validators=[Optional()])
+    end = DateField(_l("To date"), validators=[Optional()])
+    # The learners list only (the other reports do not show it).
+    status = SelectField(_l("Status"), validators=[Optional()])
 
     def validate_end(self, field: DateField) -> None:
         if field.data and self.start.data and field.data < self.start.data:

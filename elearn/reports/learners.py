@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -20,6 +21,9 @@ from elearn.extensions import db
 from elearn.feedback.models import SurveyParticipation
 from elearn.quizzes.models import AttemptStatus, QuizAttempt
 from elearn.reports.scope import Filters, covered
+
+if TYPE_CHECKING:
+    from elearn.reports.dashboard import Status
 
 
 @dataclass(frozen=True)
@@ -33,16 +37,20 @@ class LearnerRow:
     employment_model: str  # the group's, "" without a group
 
 
-def _listing(filters: Filters) -> sa.Select:
-    """The learners the filters cover, as ``User`` rows with their group, by name."""
-    return covered(
+def _listing(filters: Filters, status: Status | None = None) -> sa.Select:
+    """The learners the filters (and the status) cover, as ``User`` rows with their group,
+    by name."""
+    stmt = covered(
         sa.select(User).options(
             so.load_only(User.id, User.name, User.email, User.cohort_id),
             so.contains_eager(User.cohort).load_only(Cohort.name, Cohort.employment_model),
             so.lazyload(User.role_rows),  # not needed here: no second statement
         ),
         filters,
-    ).order_by(User.name, User.email, User.id)
+    )
+    if status is not None:
+        stmt = status.apply(stmt)
+    return stmt.order_by(User.name, User.email, User.id)
 
 
 def _row(user: User) -> LearnerRow:
@@ -64,19 +72,26 @@ class LearnerPage:
     pagination: Pagination
 
 
-def learner_page(filters: Filters, *, page: int, per_page: int) -> LearnerPage:
+def learner_page(
+    filters: Filters, *, page: int, per_page: int, status: Status | None = None
+) -> LearnerPage:
     """One page of the learners, by name (two statements: the page and the count).
 
     A page past the last one has no rows; the caller decides what to answer.
     """
     pagination = db.paginate(
-        _listing(filters), page=page, per_page=per_page, max_per_page=per_page, error_out=False
+        _listing(filters, status),
+        page=page,
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
     )
     return LearnerPage(rows=[_row(u) for u in pagination.items], pagination=pagination)
 
 
-def all_learners(filters: Filters) -> Iterator[LearnerRow]:
-    """Every learner the filters cover, by name (one statement), for a download."""
+def all_learners(filters: Filters, status: Status | None = None) -> Iterator[LearnerRow]:
+    """Every learner the filters (and the status) cover, by name (one statement), for a
+    download."""
     stmt = covered(
         sa.select(
             User.id.label("id"),
@@ -86,8 +101,10 @@ def all_learners(filters: Filters) -> Iterator[LearnerRow]:
             sa.func.coalesce(Cohort.employment_model, "").label("employment_model"),
         ),
         filters,
-    ).order_by(User.name, User.email, User.id)
-    for row in db.session.execute(stmt):
+    )
+    if status is not None:
+        stmt = status.apply(stmt)
+    for row in db.session.execute(stmt.order_by(User.name, User.email, User.id)):
         yield LearnerRow(**row._mapping)
 
 

@@ -353,12 +353,14 @@ def _containing(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _summary_facts(course: Course, learners: Any) -> Any:
-    """The facts CTE from the activity summaries (no date range)."""
+def summary_sections_read(course: Course) -> Any:
+    """How many of its module's current sections an activity summary row has read (SQL).
+
+    Only sections the module has now count: a reading of a removed one is not completion.
+    """
     a = ModuleActivity
 
     def sections_read(module: Module) -> Any:
-        # Only sections the module has now: a reading of a removed one is not completion.
         return sum(
             (
                 sa.case((a.read_keys.like(_containing(f",{s.key},"), escape="\\"), 1), else_=0)
@@ -367,7 +369,13 @@ def _summary_facts(course: Course, learners: Any) -> Any:
             sa.literal(0),
         )
 
-    n_read = sa.case({m.key: sections_read(m) for m in course.modules}, value=a.module_key, else_=0)
+    return sa.case({m.key: sections_read(m) for m in course.modules}, value=a.module_key, else_=0)
+
+
+def _summary_facts(course: Course, learners: Any) -> Any:
+    """The facts CTE from the activity summaries (no date range)."""
+    a = ModuleActivity
+    n_read = summary_sections_read(course)
     return (
         sa.select(
             a.user_id.label("user_id"),

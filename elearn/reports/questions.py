@@ -3,7 +3,10 @@
 - *facility* is the share of first attempts that got the question fully right;
 - *discrimination* is the correlation between a question's score and the rest of the quiz
   (the corrected point-biserial), over first attempts;
-- with a date range, the first attempts submitted within it count.
+- with a date range, the first attempts submitted within it count;
+- figures are kept per wording: each answer row carries the hash of the question as it was
+  asked, so an edited question starts with fresh figures and the figures of its earlier
+  wordings stay readable beside them (``QuestionFigures.earlier``).
 
 The answers come from ``quizzes.models.FirstAnswer`` (one row per learner and question of
 their first attempt, kept up to date as learners submit), in three statements.
@@ -37,6 +40,21 @@ class OptionFigures:
     chosen: int = 0
 
 
+@dataclass(frozen=True)
+class EarlierWording:
+    """First-attempt figures of a question under a wording it no longer has."""
+
+    question_hash: str  # "" for answers from before wordings were recorded
+    answered: int
+    fully_correct: int
+    first_version: int  # content versions the answers were given on
+    last_version: int
+
+    @property
+    def facility(self) -> float | None:
+        return self.fully_correct / self.answered if self.answered else None
+
+
 @dataclass
 class QuestionFigures:
     """Item analysis of one question over first attempts."""
@@ -47,6 +65,7 @@ class QuestionFigures:
     discrimination: float | None = None
     options: list[OptionFigures] = field(default_factory=list)
     minimum: int = 10
+    earlier: list[EarlierWording] = field(default_factory=list)  # newest first
 
     @property
     def enough(self) -> bool:
@@ -131,44 +150,65 @@ def question_analysis(
         *in_window(f.submitted_at, window),
     ]
 
-    # 1. Per question: answers, fully correct, and the sums for item-rest correlation.
-    sums = {
-        row.question_key: _Sums(
-            answered=row.answered,
-            fully_correct=int(row.fully_correct or 0),
-            x=float(row.x or 0),
-            y=float(row.y or 0),
-            xx=float(row.xx or 0),
-            yy=float(row.yy or 0),
-            xy=float(row.xy or 0),
-        )
-        for row in db.session.execute(
-            sa.select(
-                f.question_key.label("question_key"),
-                sa.func.count().label("answered"),
-                sa.func.sum(sa.case((f.score >= 1.0, 1), else_=0)).label("fully_correct"),
-                sa.func.sum(f.score).label("x"),
-                sa.func.sum(f.rest).label("y"),
-                sa.func.sum(f.score * f.score).label("xx"),
-                sa.func.sum(f.rest * f.rest).label("yy"),
-                sa.func.sum(f.score * f.rest).label("xy"),
-            )
-            .where(*covered)
-            .group_by(f.question_key)
-        )
-    }
+    current = {q.key: q.content_hash for q in module.quiz.questions}
 
-    # 2. How often each option was chosen: counted per set of options chosen together.
+    # 1. Per question and wording: answers, fully correct, and the sums for item-rest
+    # correlation (of the current wording; earlier ones are shown with their facility).
+    sums: dict[str, _Sums] = {}
+    earlier: dict[str, list[EarlierWording]] = defaultdict(list)
+    for row in db.session.execute(
+        sa.select(
+            f.question_key.label("question_key"),
+            f.question_hash.label("question_hash"),
+            sa.func.count().label("answered"),
+            sa.func.sum(sa.case((f.score >= 1.0, 1), else_=0)).label("fully_correct"),
+            sa.func.sum(f.score).label("x"),
+            sa.func.sum(f.rest).label("y"),
+            sa.func.sum(f.score * f.score).label("xx"),
+            sa.func.sum(f.rest * f.rest).label("yy"),
+            sa.func.sum(f.score * f.rest).label("xy"),
+            sa.func.min(f.content_version).label("first_version"),
+            sa.func.max(f.content_version).label("last_version"),
+        )
+        .where(*covered)
+        .group_by(f.question_key, f.question_hash)
+    ):
+        if row.question_hash == current.get(row.question_key):
+            sums[row.question_key] = _Sums(
+                answered=row.answered,
+                fully_correct=int(row.fully_correct or 0),
+                x=float(row.x or 0),
+                y=float(row.y or 0),
+                xx=float(row.xx or 0),
+                yy=float(row.yy or 0),
+                xy=float(row.xy or 0),
+            )
+        else:
+            earlier[row.question_key].append(
+                EarlierWording(
+                    question_hash=row.question_hash,
+                    answered=row.answered,
+                    fully_correct=int(row.fully_correct or 0),
+                    first_version=row.first_version,
+                    last_version=row.last_version,
+                )
+            )
+
+    # 2. How often each option was chosen under the current wording: counted per set of
+    # options chosen together.
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for row in db.session.execute(
         sa.select(
             f.question_key.label("question_key"),
+            f.question_hash.label("question_hash"),
             f.chosen.label("chosen"),
             sa.func.count().label("times"),
         )
         .where(*covered)
-        .group_by(f.question_key, f.chosen)
+        .group_by(f.question_key, f.question_hash, f.chosen)
     ):
+        if row.question_hash != current.get(row.question_key):
+            continue
         for option in row.chosen.strip(",").split(","):
             if option:
                 counts[(row.question_key, option)] += row.times
@@ -198,6 +238,11 @@ def question_analysis(
                 fully_correct=found.fully_correct,
                 discrimination=found.correlation,
                 minimum=minimum,
+                earlier=sorted(
+                    earlier.get(question.key, []),
+                    key=lambda e: (e.last_version, e.first_version),
+                    reverse=True,
+                ),
                 options=[
                     OptionFigures(o.key, o.correct, counts.get((question.key, o.key), 0))
                     for o in question.options

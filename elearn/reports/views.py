@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, g, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -16,10 +17,27 @@ from elearn.accounts.labels import EMPLOYMENT_MODEL_LABELS
 from elearn.accounts.models import EmploymentModel, Role
 from elearn.auth.access import role_required
 from elearn.core.forms import choice_list
-from elearn.core.time import local_zone, utcnow
-from elearn.courses.services import cohort_progress, completion_rules, get_course, learner_progress
+from elearn.core.time import local_zone, to_local, utcnow
+from elearn.courses.services import (
+    cohort_progress,
+    completion_rules,
+    get_course,
+    get_surveys,
+    learner_progress,
+)
+from elearn.feedback.services import minimum_responses
 from elearn.reports import bp, exports
 from elearn.reports.cache import FigureCache
+from elearn.reports.dashboard import (
+    RECENT_DAYS,
+    STATUSES,
+    UPCOMING_DAYS,
+    Status,
+    content_review,
+    dashboard_figures,
+    supervisor_view,
+    upcoming_discussions,
+)
 from elearn.reports.forms import FilterForm
 from elearn.reports.learners import learner_activity, learner_in_report, learner_page
 from elearn.reports.overview import overview as overview_figures
@@ -56,6 +74,7 @@ def _filter_form() -> tuple[FilterForm, Filters, dict[str, str]]:
     form.model.choices = choice_list(
         [("", _("All"))] + [(m.value, EMPLOYMENT_MODEL_LABELS[m]) for m in EmploymentModel]
     )
+    form.status.choices = choice_list([("", _("All"))] + list(status_labels().items()))
     form.validate()
     cohort_id = int(form.cohort.data) if form.cohort.data and not form.cohort.errors else None
     filters = Filters(
@@ -76,6 +95,32 @@ def _filter_form() -> tuple[FilterForm, Filters, dict[str, str]]:
         if value
     }
     return form, filters, kept
+
+
+def status_labels() -> dict[str, str]:
+    """The learner statuses in words (the learners list's filter and the dashboard)."""
+    days = current_app.config["ELEARN_STUCK_DAYS"]
+    return {
+        "not_started": _("Not started yet"),
+        "started": _("Started the course"),
+        "stuck": ngettext(
+            "Stuck: no activity for %(num)s day", "Stuck: no activity for %(num)s days", days
+        ),
+        "completed": _("Completed the course"),
+    }
+
+
+def _status(form: FilterForm) -> Status | None:
+    """The learners list's status filter, if one is chosen (and valid)."""
+    name = form.status.data
+    if not name or form.status.errors or name not in STATUSES:
+        return None
+    return Status(
+        name=name,
+        course=get_course(),
+        rules=completion_rules(),
+        cutoff=utcnow() - timedelta(days=current_app.config["ELEARN_STUCK_DAYS"]),
+    )
 
 
 def _module_or_404(module_key: str) -> Any:
@@ -177,8 +222,11 @@ def learners() -> Any:
     if not current_user.has_role(*STAFF, Role.SUPERVISOR):
         abort(403)
     form, filters, kept = _filter_form()
+    status = _status(form)
+    if status is not None:
+        kept = {**kept, "status": status.name}
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    listing = learner_page(filters, page=page, per_page=PER_PAGE)
+    listing = learner_page(filters, page=page, per_page=PER_PAGE, status=status)
     if not listing.rows and page > 1:
         abort(404)  # past the last page
     return render_template(
@@ -190,6 +238,8 @@ def learners() -> Any:
             pagination=listing.pagination,
             progress=cohort_progress([r.id for r in listing.rows]),
             staff=_is_staff(),
+            status=status.name if status else "",
+            status_labels=status_labels(),
         ),
     )
 
@@ -212,8 +262,99 @@ def learner(user_id: int) -> Any:
             progress=learner_progress(person.id),
             activity=activity,
             attempts=activity.attempts_by_module if activity else {},
-            surveys=current_app.extensions["elearn.surveys"],
+            surveys=get_surveys(),
         ),
+    )
+
+
+# ------------------------------------------------------------------ dashboards
+
+
+@bp.get("/dashboard")
+@role_required(*STAFF)
+def dashboard() -> Any:
+    """The trainer's landing page: per group who has started, is stuck or has completed;
+    discussions coming up; questions flagged too hard; surveys with new answers; content
+    due for review. Every figure links to the page with the details."""
+    course, rules = get_course(), completion_rules()
+    now = utcnow()
+    today = to_local(now).date()
+    config = current_app.config
+    stuck_days = config["ELEARN_STUCK_DAYS"]
+    min_answers = config["ELEARN_REPORT_MIN_ANSWERS"]
+    min_responses = minimum_responses(config["ELEARN_FEEDBACK_MIN_RESPONSES"])
+    surveys = get_surveys()
+    figures, computed_at = _cached(
+        ("dashboard", course.version, rules.require_discussion, stuck_days, min_answers,
+         min_responses),
+        lambda: dashboard_figures(
+            course, surveys, rules=rules, now=now, today=today, stuck_days=stuck_days,
+            min_answers=min_answers, min_responses=min_responses,
+        ),
+    )  # fmt: skip
+    review = [item for item in content_review(course) if item.needs_attention(today)]
+    names = {c.id: c.name for c in _cohorts()}
+    return render_template(
+        "reports/dashboard.html",
+        **_common(
+            kept={},
+            figures=figures,
+            computed_at=computed_at,
+            groups=sorted(
+                figures.groups,
+                key=lambda g: (g.cohort_id == 0, names.get(g.cohort_id, "").casefold()),
+            ),
+            upcoming_days=UPCOMING_DAYS,
+            recent_days=RECENT_DAYS,
+            review=review,
+            today=today,
+            stuck_days=stuck_days,
+            min_responses=min_responses,
+            status_labels=status_labels(),
+            supervises=current_user.has_role(Role.SUPERVISOR),
+        ),
+    )
+
+
+@bp.get("/discussions")
+@role_required(*STAFF)
+def discussions() -> Any:
+    """Discussion times in the coming days (14 by default) with their booked places."""
+    days = min(max(request.args.get("days", 14, type=int) or 14, 1), 90)
+    upcoming = upcoming_discussions(now=utcnow(), days=days)
+    return render_template(
+        "reports/discussions.html", **_common(kept={}, upcoming=upcoming, days=days)
+    )
+
+
+@bp.get("/content")
+@role_required(*STAFF)
+def content() -> Any:
+    """When each module and page was reviewed and is next due, with its sources' dates."""
+    today = to_local(utcnow()).date()
+    items = content_review(get_course())
+    due_only = request.args.get("due") == "1"
+    return render_template(
+        "reports/content.html",
+        **_common(
+            kept={},
+            items=[i for i in items if i.needs_attention(today)] if due_only else items,
+            due_count=sum(1 for i in items if i.needs_attention(today)),
+            due_only=due_only,
+            today=today,
+        ),
+    )
+
+
+@bp.get("/supervision")
+@role_required(Role.SUPERVISOR)
+def supervision() -> Any:
+    """A supervisor's short dashboard: their discussions in the coming two weeks and the
+    discussions that still need a memo."""
+    view = supervisor_view(current_user.id, now=utcnow())
+    return render_template(
+        "reports/supervision.html",
+        **_common(kept={}, view=view, staff=_is_staff(), upcoming_days=UPCOMING_DAYS),
     )
 
 
@@ -229,7 +370,7 @@ def export(table: str) -> Any:
         abort(404)
     if not (_is_staff() or (entry.supervisors and current_user.has_role(Role.SUPERVISOR))):
         abort(403)
-    _form, filters, _kept = _filter_form()
+    form, filters, _kept = _filter_form()
     wanted = exports.ExportRequest(
         filters=filters,
         course=get_course(),
@@ -240,6 +381,7 @@ def export(table: str) -> Any:
         cohort_names={c.id: c.name for c in _cohorts()},
         module=_module_or_404(request.args.get("module", "")) if entry.needs == "module" else None,
         learner=_learner_or_404(filters) if entry.needs == "learner" else None,
+        status=_status(form),
     )
     response = send_file(
         io.BytesIO(exports.write(entry, wanted)),

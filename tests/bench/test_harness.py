@@ -114,3 +114,26 @@ def test_the_committed_results_have_the_documented_shape():
     assert all(len(w) == 2 for w in results["worker_rss_mb"].values())
     # The recorded verdicts are the ones the figures give.
     assert results["targets"] == targets.evaluate(results)
+
+
+def test_the_sqlite_and_publish_targets_hold_and_miss_by_their_limits():
+    from bench.scenarios import serves
+
+    results = _results([_page("module section", ratio_to_floor=0.6)])
+    rows = [
+        {"learners": 10, "errors": 0, "p95_ms": 120.0},
+        {"learners": 50, "errors": 0, "p95_ms": 900.0},
+        {"learners": 100, "errors": 0, "p95_ms": 1900.0},
+    ]
+    results["sqlite_capacity"] = rows
+    results["publish_visible_s"] = {"sqlite": 2.4, "postgresql": 6.0}
+    holds = {(c["target"], c["db"]): c["holds"] for c in targets.evaluate(results)}
+    assert holds[("SQLite: no error with 50 learners at once on two servers", "sqlite")]
+    assert holds[("a publish is served on both app servers within 5 s", "sqlite")]
+    assert not holds[("a publish is served on both app servers within 5 s", "postgresql")]
+    assert serves(rows) == 50  # 100 answered without error, but too slowly
+    rows[1]["errors"] = 1
+    assert not {(c["target"], c["db"]): c["holds"] for c in targets.evaluate(results)}[
+        ("SQLite: no error with 50 learners at once on two servers", "sqlite")
+    ]
+    assert serves(rows) == 10

@@ -657,7 +657,9 @@ def test_the_app_starts_on_content_with_quality_problems_only(tree):
     (tree / "02-moduuli-2" / "module.sv.toml").unlink()
     edit(tree / "02-moduuli-2" / "module.toml", "reviewed = 2026-11-30\n", "")
     app = create_app({"ELEARN_CONTENT_DIR": str(tree)})
-    assert app.extensions["elearn.course"].modules[1].reviewed is None
+    from elearn.courses.services import SERVING_KEY
+
+    assert app.extensions[SERVING_KEY].loaded.course.modules[1].reviewed is None
 
 
 def test_the_app_refuses_a_wrong_type_with_a_content_error(tree):

@@ -5,6 +5,8 @@ that ends with COMMIT keeps psycopg's prepared statements on PostgreSQL."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -173,3 +175,75 @@ def test_a_request_whose_commit_fails_answers_try_again_and_saves_nothing(real_a
             sa.select(sa.func.count()).select_from(Cohort).where(Cohort.name == "Kaksoisnimi")
         )
     assert left == 0
+
+
+@pytest.fixture
+def commits(app):
+    """Counts the session commits (of the outermost transaction) while the test runs; mail
+    is left to the sender (cron), whose own small commits come after the request."""
+    counted: list[object] = []
+
+    def listener(session):
+        counted.append(session)
+
+    original = app.config["ELEARN_MAIL_DELIVERY"]
+    app.config["ELEARN_MAIL_DELIVERY"] = "cron"
+    event.listen(so.Session, "after_commit", listener)
+    try:
+        yield counted
+    finally:
+        event.remove(so.Session, "after_commit", listener)
+        app.config["ELEARN_MAIL_DELIVERY"] = original
+
+
+def test_a_booking_a_quiz_submission_and_a_memo_each_commit_once(
+    app, client, login_as, make_user, make_cohort, db, commits
+):
+    from datetime import timedelta
+
+    from elearn.accounts.models import Role
+    from elearn.core.time import utcnow
+    from elearn.courses.services import get_course
+    from elearn.discussions import services as discussions
+    from tests.discussions.util import plan, supervise
+
+    supervisor = make_user(Role.SUPERVISOR)
+    learner = make_user(cohort=make_cohort())
+    supervise(db, supervisor, learner)
+    (slot,) = discussions.create_slots(supervisor, [plan(utcnow() + timedelta(days=3))])
+    db.session.commit()
+    with app.test_request_context():
+        module = get_course().modules[0]
+    login_as(learner)
+    token = client.csrf_token()
+
+    commits.clear()
+    booked = client.post(
+        f"/discussions/slots/{slot.id}/book", data={"csrf_token": token, "module_key": ""}
+    )
+    assert booked.status_code == 302 and len(commits) == 1
+
+    page = client.get(f"/modules/{module.key}/quiz").get_data(as_text=True)
+    attempt = re.search(r'name="attempt" value="(\d+)"', page).group(1)
+    answers = {
+        f"q-{q.key}": [o.key for o in q.options if o.correct][:1] for q in module.quiz.questions
+    }
+    commits.clear()
+    submitted = client.post(
+        f"/modules/{module.key}/quiz", data={"csrf_token": token, "attempt": attempt, **answers}
+    )
+    assert submitted.status_code == 302 and len(commits) == 1
+
+    booking = discussions.learner_bookings(learner.id)[0]
+    booking.slot.starts_at = utcnow() - timedelta(hours=2)
+    booking.slot.ends_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    client.post("/logout", data={"csrf_token": token})
+    login_as(supervisor)
+    token = client.csrf_token()
+    commits.clear()
+    memo = client.post(
+        f"/discussions/bookings/{booking.id}/prepare",
+        data={"csrf_token": token, "attendance": "attended", "summary": "Puhuimme."},
+    )
+    assert memo.status_code == 302 and len(commits) == 1

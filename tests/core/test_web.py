@@ -164,11 +164,12 @@ def test_main_navigation_follows_each_persons_roles_and_page(app, client, make_u
         browser.post_form("/login", {"email": f"nav-{role.value}@example.fi", "password": PASSWORD})
         people[role] = browser
     trainer = nav(people[Role.TRAINER], "/reports/")
-    assert '<a href="/reports/" aria-current="page">' in trainer
+    # "Reports" leads to the dashboard and is the current page on every report.
+    assert '<a href="/reports/dashboard" aria-current="page">' in trainer
     assert "/admin/users" not in trainer
     supervisor = nav(people[Role.SUPERVISOR], "/reports/learners")
     assert '<a href="/reports/learners" aria-current="page">' in supervisor
-    assert '<a href="/reports/"' not in supervisor
+    assert '<a href="/reports/"' not in supervisor and "/reports/dashboard" not in supervisor
     assert '<a href="/admin/users" aria-current="page">' in nav(people[Role.ADMIN], "/admin/users")
     # The learner's own view is unchanged by what the others were shown.
     assert nav(client, "/modules/") == learner

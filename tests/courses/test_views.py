@@ -43,8 +43,14 @@ def test_module_page_has_objectives_sections_quiz_reflection_and_sources(
     assert finnish.title in html
     for objective in finnish.objectives:
         assert objective in html
+    # Reflection has a page of its own, linked after the sections; no long form here.
+    questions = len(finnish.reflection)
+    link = f'href="/journal/{module.key}">Pohdi: {questions} kysymystä</a>'
+    assert link in html and f"0/{questions} vastattu" in html
+    assert html.index('id="sections-h"') < html.index(link) < html.index('id="quiz-h"')
+    assert "<textarea" not in html
     for question in finnish.reflection:
-        assert question in html
+        assert question not in html
     assert f"Tietovisassa on {len(module.quiz.questions)} kysymystä" in html
     assert "Lähteet" in html and module.sources[0].title in html
     assert f"/modules/{module.key}/print" in html
@@ -171,11 +177,14 @@ def partly_translated(app):
     """The course as it was before its Swedish translation (tests/content/fixtures):
     only module 1 in English, nothing in Swedish."""
     old = load_course(FIXTURE / "modules", pages_dir=FIXTURE / "pages")
-    saved = app.extensions[EXTENSION_KEY]
+    saved = app.extensions.get(EXTENSION_KEY)
     app.extensions[EXTENSION_KEY] = old
     app.extensions.pop(FRAGMENTS_KEY, None)
     yield old
-    app.extensions[EXTENSION_KEY] = saved
+    if saved is None:
+        app.extensions.pop(EXTENSION_KEY, None)
+    else:
+        app.extensions[EXTENSION_KEY] = saved
     app.extensions.pop(FRAGMENTS_KEY, None)
 
 

@@ -109,3 +109,82 @@ def test_a_claimed_reminder_cannot_be_claimed_again(booked, db):
     assert discussions.queue_reminder(booked.id, now=now)
     assert not discussions.queue_reminder(booked.id, now=now)
     assert booked.id not in discussions.due_reminders(now=now, ahead=timedelta(hours=24))
+
+
+def memo_written(booking, db, *, days_ago: float):
+    """The discussion took place and its memo was written ``days_ago`` days ago."""
+    from elearn.discussions.models import Attendance
+
+    written = utcnow() - timedelta(days=days_ago)
+    booking.slot.starts_at = written - timedelta(hours=2)
+    booking.slot.ends_at = written - timedelta(hours=1)
+    discussions.record_memo(
+        booking, attendance=Attendance.ATTENDED, summary="S", followups="", private="", now=written
+    )
+    db.session.commit()
+    outbox.deliver_due()  # the booking's and the memo's own messages
+
+
+REMINDER_SUBJECT = "Muistutus: vahvista reflektiivisen keskustelusi muistio"
+
+
+def reminders_to(mailbox, address):
+    return [m for m in mailbox.to(address) if m["Subject"] == REMINDER_SUBJECT]
+
+
+def test_an_unconfirmed_memo_is_reminded_of_once_after_the_configured_days(
+    booked, runner, mailbox, db, app
+):
+    assert app.config["ELEARN_MEMO_REMINDER_DAYS"] == 3
+    memo_written(booked, db, days_ago=2.9)
+    mailbox.clear()
+    early = runner.invoke(args=["reminders", "send"])
+    assert "0 memo reminder(s) queued" in early.output, early.output
+    booked.memo_written_at = utcnow() - timedelta(days=3, minutes=1)
+    db.session.commit()
+    due = runner.invoke(args=["reminders", "send"])
+    assert "1 memo reminder(s) queued" in due.output, due.output
+    (message,) = reminders_to(mailbox, "oppija.kal@example.fi")
+    body = mailbox.body(message)
+    assert f"/discussions/bookings/{booked.id}" in body and "profiilissasi" in body
+    assert mailbox.to("ohjaaja.kal@example.fi") == []  # the learner's business only
+    again = runner.invoke(args=["reminders", "send"])
+    assert "0 memo reminder(s) queued" in again.output
+    assert len(reminders_to(mailbox, "oppija.kal@example.fi")) == 1
+
+
+def test_a_confirmed_memo_or_a_learner_who_said_no_gets_no_reminder(booked, db, mailbox):
+    memo_written(booked, db, days_ago=5)
+    learner = booked.learner
+    learner.mail_memo_reminder = False
+    db.session.commit()
+    now = utcnow()
+    assert discussions.due_memo_reminders(now=now, after=timedelta(days=3)) == []
+    assert not discussions.queue_memo_reminder(booked.id, now=now)
+    learner.mail_memo_reminder = True
+    discussions.respond_to_memo(booked, comment="", confirm=True, now=now)
+    db.session.commit()
+    assert discussions.due_memo_reminders(now=now, after=timedelta(days=3)) == []
+    assert not discussions.queue_memo_reminder(booked.id, now=now)
+
+
+def test_a_memo_rewritten_after_confirmation_may_be_reminded_of_again(booked, db):
+    memo_written(booked, db, days_ago=5)
+    now = utcnow()
+    assert discussions.queue_memo_reminder(booked.id, now=now)
+    assert not discussions.queue_memo_reminder(booked.id, now=now)  # claimed once
+    discussions.respond_to_memo(booked, comment="", confirm=True, now=now)
+    memo_written(booked, db, days_ago=4)  # changed after the learner confirmed it
+    assert booked.memo_reminder_sent_at is None
+    assert discussions.due_memo_reminders(now=utcnow(), after=timedelta(days=3)) == [booked.id]
+
+
+def test_the_memo_ready_mail_follows_the_learners_choice(booked, db, mailbox):
+    ready = "Reflektiivisen keskustelusi muistio on valmis"
+    booked.learner.mail_memo_ready = False
+    db.session.commit()
+    memo_written(booked, db, days_ago=0)
+    assert [m for m in mailbox.to("oppija.kal@example.fi") if m["Subject"] == ready] == []
+    other = booked.slot.active_bookings[1]
+    memo_written(other, db, days_ago=0)
+    assert [m for m in mailbox.to("toinen.kal@example.fi") if m["Subject"] == ready]

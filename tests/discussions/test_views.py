@@ -274,16 +274,17 @@ def test_privacy_between_learners_and_supervisors(client, login_as, setup, db, m
     assert client.get(f"/discussions/bookings/{booking.id}/calendar.ics").status_code == 404
 
 
-def test_journal_on_the_module_page_is_private(app, client, login_as, setup, db):
+def test_the_journal_page_is_private(app, client, login_as, setup, db):
     _, learner, other = setup
     login_as(learner)
-    page = client.get("/modules/etiikka").get_data(as_text=True)
+    page = client.get("/journal/etiikka").get_data(as_text=True)
     assert page.count('name="q-') >= 2
-    client.post_form("/journal/etiikka", {"q-1": "Oma pohdintani.", "q-2": ""})
-    assert "Oma pohdintani." in client.get("/modules/etiikka").get_data(as_text=True)
+    saved = client.post_form("/journal/etiikka", {"q-1": "Oma pohdintani.", "q-2": ""})
+    assert saved.status_code == 302 and saved.location == "/journal/etiikka"
+    assert "Oma pohdintani." in client.get("/journal/etiikka").get_data(as_text=True)
     client.post_form("/logout")
     login_as(other)
-    assert "Oma pohdintani." not in client.get("/modules/etiikka").get_data(as_text=True)
+    assert "Oma pohdintani." not in client.get("/journal/etiikka").get_data(as_text=True)
 
 
 def test_supervisor_cancels_a_time_and_learners_hear(client, login_as, setup, db, mailbox):

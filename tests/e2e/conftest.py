@@ -131,7 +131,11 @@ def page(browser: Browser, live_server: dict) -> Iterator[Page]:
 
 @pytest.fixture(scope="session")
 def e2e_app_object(live_server):
-    app = create_app({"DATABASE_URL": live_server["env"]["DATABASE_URL"], "TESTING": True})
+    env = live_server["env"]
+    # The server's secret too: what one side seals (anonymous survey answers) the other opens.
+    app = create_app(
+        {"DATABASE_URL": env["DATABASE_URL"], "SECRET_KEY": env["SECRET_KEY"], "TESTING": True}
+    )
     yield app
     with app.app_context():
         _db.engine.dispose()

@@ -35,11 +35,16 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 NOT_PAGES = {
     "static": "CSS and JavaScript files",
     "main.healthz": "plain-text health check",
+    "main.favicon": "the site's icon",
     "courses.media": "video and caption files",
     "discussions.booking_ics": "iCalendar file",
     "feedback.results_csv": "CSV file",
     "reports.export": "CSV files",
     "privacy.export": "JSON file of the person's data",
+    # The shared database here stays unpublished (a published version would replace the
+    # course other browser tests serve from their own folders): a version's page is checked
+    # in fi, sv and en at 320 px by tests/e2e/test_authoring.py, with every other editor page.
+    "authoring.version": "a published version's changes (axe in tests/e2e/test_authoring.py)",
 }
 
 
@@ -131,6 +136,7 @@ def site(e2e_app_object):
                 ("courses.module", f"/modules/{m}"),
                 ("courses.section", f"/modules/{m}/{s}"),
                 ("courses.print_module", f"/modules/{m}/print"),
+                ("journal.module", f"/journal/{m}"),
                 ("courses.glossary", "/modules/glossary"),
                 ("courses.page", "/modules/pages/kun-tarvitset-apua"),
                 ("quizzes.quiz", f"/modules/{course.modules[1].key}/quiz"),
@@ -146,7 +152,7 @@ def site(e2e_app_object):
                 ("certificates.certificate", "/certificate"),
                 ("error-403", "/admin/users"),
             ],
-            "certified": [("certificates.certificate", "/certificate")],
+            "certified": [("main.home", "/"), ("certificates.certificate", "/certificate")],
             "supervisor": [
                 ("discussions.supervise", "/discussions/supervise"),
                 ("discussions.edit_slot", "/discussions/slots/new"),
@@ -155,8 +161,14 @@ def site(e2e_app_object):
                 ("discussions.prepare", f"/discussions/bookings/{booking.id}/prepare"),
                 ("reports.learners", "/reports/learners"),
                 ("reports.learner", f"/reports/learners/{learner.id}"),
+                ("reports.supervision", "/reports/supervision"),
             ],
             "trainer": [
+                ("reports.dashboard", "/reports/dashboard"),
+                ("reports.discussions", "/reports/discussions"),
+                ("reports.content", "/reports/content"),
+                ("reports.learners", "/reports/learners?status=stuck"),
+                ("feedback.results", f"/feedback/results?survey=course&cohort={cohort.id}"),
                 ("admin.invite", "/admin/invite"),
                 ("admin.cohorts", "/admin/cohorts"),
                 ("admin.cohort_edit", f"/admin/cohorts/{cohort.id}"),
@@ -170,6 +182,24 @@ def site(e2e_app_object):
                 ("reports.learners", "/reports/learners"),
                 ("reports.learner", f"/reports/learners/{certified.id}"),
                 ("reports.overview", "/reports/?start=2026-13-01"),
+                # The course editor, before anything is published in the browser.
+                ("authoring.index", "/authoring/"),
+                ("authoring.module", f"/authoring/modules/{m}"),
+                ("authoring.module_texts", f"/authoring/modules/{m}/texts"),
+                ("authoring.section", f"/authoring/modules/{m}/sections/{s}"),
+                ("authoring.quiz", f"/authoring/modules/{m}/quiz"),
+                ("authoring.question", f"/authoring/modules/{m}/quiz/questions/{q}"),
+                ("authoring.glossary", f"/authoring/modules/{m}/glossary"),
+                ("authoring.media", f"/authoring/modules/{m}/media"),
+                ("authoring.preview_module", f"/authoring/modules/{m}/preview"),
+                ("authoring.preview_section", f"/authoring/modules/{m}/preview/{s}?width=phone"),
+                ("authoring.preview_quiz", f"/authoring/modules/{m}/preview/quiz"),
+                ("authoring.page", "/authoring/pages/kun-tarvitset-apua"),
+                ("authoring.preview_page", "/authoring/pages/kun-tarvitset-apua/preview"),
+                ("authoring.survey", "/authoring/surveys/discussion"),
+                ("authoring.changes", f"/authoring/modules/{m}/changes"),
+                ("authoring.publish", f"/authoring/modules/{m}/publish"),
+                ("authoring.history", f"/authoring/modules/{m}/history"),
             ],
             "admin": [
                 ("admin.users", "/admin/users"),

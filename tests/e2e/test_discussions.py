@@ -43,11 +43,16 @@ def test_supervisor_learner_memo_flow(page: Page, live_server, e2e_app):
 
     log_in(page, live_server)
     page.goto("/modules/etiikka")
+    page.get_by_role("link", name="Pohdi: 4 kysymystä").click()  # after the sections
+    page.wait_for_url("**/journal/etiikka")
     page.fill("#journal-1", "Minua mietityttää, miten pidän rajat ystävällisesti.")
     page.locator("form[action$='/journal/etiikka'] button[type=submit]").click()
+    page.wait_for_url("**/journal/etiikka")
     expect(page.locator("#journal-1")).to_have_value(
         "Minua mietityttää, miten pidän rajat ystävällisesti."
     )
+    page.goto("/modules/etiikka")
+    expect(page.locator(".reflect")).to_contain_text("1/4 vastattu")
     page.goto("/discussions/")
     page.locator("a[href*='/book']").first.click()
     page.locator("input[name=share]").first.check()
@@ -150,6 +155,7 @@ def test_discussion_pages_fit_320_px(page: Page, live_server):
     for path in ("/discussions/supervise", "/discussions/slots/new", "/discussions/slots/series"):
         assert page.goto(path).status == 200
         assert page.evaluate(fits), path
+    page.locator("details.menu > summary").click()  # on a phone, logging out is in the menu
     page.get_by_role("button", name=re.compile("Kirjaudu ulos")).click()
     log_in(page, live_server)
     assert page.goto("/discussions/").status == 200

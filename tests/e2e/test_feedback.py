@@ -67,6 +67,8 @@ def test_feedback_round_trip(page: Page, live_server, e2e_app):
                 # group's answers by month only from five answers in that month.
                 today=to_local(utcnow()).date(),
             )
+        # Four answers wait in the pool; the fifth, given in the browser below, makes a batch
+        # and releases all five together.
         db.session.commit()
         cohort_id, booking_id = cohort.id, booking.id
 

@@ -244,7 +244,7 @@ def hostile(e2e_app_object, server, browser):
             "/discussions/",
             f"/discussions/slots/{slot_ids[1]}/book",
             f"/discussions/bookings/{booking_id}",
-            f"/modules/{modules[0]}",
+            f"/journal/{modules[0]}",
             "/feedback/",
             "/profile",
         ],
@@ -309,6 +309,7 @@ FIELDS_ON_PAGES = [
     # (who, index into their pages, fields whose whole corpus the page shows)
     ("learner", 3, ["message", "journal 1", "journal 2", "summary", "followups", "comment"]),
     ("learner", 2, ["note"]),
+    ("learner", 4, ["journal 1", "journal 2"]),
     ("learner", 5, ["note body"]),
     (
         "supervisor",

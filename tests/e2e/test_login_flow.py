@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.e2e
 
 ROLE_HOME_TEXT = {
-    "opiskelija@example.fi": "Opintosi",
+    "opiskelija@example.fi": "Edistymisesi",
     "ohjaaja@example.fi": "Ohjaus",
     "kouluttaja@example.fi": "Ylläpito",
     "admin@example.fi": "Ylläpito",
@@ -56,7 +56,7 @@ def test_keyboard_only_login_on_the_finnish_page(page: Page, live_server):
     page.keyboard.press("Enter")
     page.wait_for_url("**/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tervetuloa")
-    expect(page.get_by_role("heading", name="Opintosi")).to_be_visible()
+    expect(page.get_by_role("heading", name="Edistymisesi")).to_be_visible()
 
 
 @pytest.mark.parametrize("email", list(ROLE_HOME_TEXT))

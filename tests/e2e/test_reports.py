@@ -41,7 +41,8 @@ def test_trainer_filters_opens_a_question_and_downloads_csv(page: Page, live_ser
         pilot_id = pilot.id
 
     log_in(page, live_server, email="kouluttaja@example.fi")
-    page.get_by_role("link", name="Raportit").click()
+    page.get_by_role("link", name="Raportit").click()  # the dashboard, then the overview
+    page.get_by_role("navigation", name="Raportit").get_by_role("link", name="Yleiskuva").click()
     page.get_by_label("Ryhmä", exact=True).select_option(label="Raporttipilotti")
     page.get_by_role("button", name="Näytä").click()
     page.wait_for_url(re.compile(rf".*cohort={pilot_id}.*"))

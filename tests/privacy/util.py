@@ -12,6 +12,7 @@ from elearn.core.time import utcnow
 from elearn.courses.services import get_course, learner_progress
 from elearn.discussions.models import SharedEntry
 from elearn.extensions import db as _db
+from elearn.feedback import pool
 from elearn.feedback import services as feedback
 from elearn.feedback.registry import surveys
 from elearn.journal import services as journal
@@ -69,6 +70,7 @@ def rich_learner(db, make_user, cohort, tag: str) -> Person:
         today=TODAY,
     )
     db.session.commit()
+    pool.release(today=TODAY, everything=True)
     return Person(
         user=user,
         booking=booking,

@@ -159,3 +159,57 @@ def test_submit_without_csrf_or_attempt_is_refused(app, client, make_user, login
         == 400
     )
     assert client.post_form(f"/modules/{module.key}/quiz", {"attempt": "x"}).status_code == 400
+
+
+def test_a_failed_result_shows_what_went_wrong_first_and_folds_the_rest(
+    app, client, make_user, login_as
+):
+    from tests.htmltree import parse
+
+    login_as(make_user())
+    module = module_of(app)
+    _, attempt_id = open_quiz(client, module)
+    data = form_answers(module, True, attempt_id)
+    wrong = module.quiz.questions[:4]  # enough to fail
+    for q in wrong:
+        data[f"q-{q.key}"] = [next(o.key for o in q.options if not o.correct)]
+    response = client.post_form(f"/modules/{module.key}/quiz", data)
+    tree = parse(client.get(response.location).get_data(as_text=True))
+    assert "Et läpäissyt tällä kertaa" in tree.text()
+    right = len(module.quiz.questions) - len(wrong)
+    assert f"Oikein: {right}/{len(module.quiz.questions)} kysymystä." in tree.text()
+    (went_wrong,) = tree.find_all("section", class_="review-wrong")
+    assert f"Mikä meni väärin: {len(wrong)} kysymystä" in went_wrong.text()
+    (folded,) = tree.find_all("details", class_="review-right")
+    assert "open" not in folded.attrs
+    assert f"Näytä {right} oikein vastattua kysymystä" in folded.find_all("summary")[0].text()
+    for q in module.quiz.questions:
+        first_line = q.text("fi").split("\n\n")[0]
+        (shown,) = tree.with_text(first_line)
+        # The wrong ones in the open, with the explanation of both answers; the rest folded.
+        assert (shown.inside("details") is None) == (q in wrong), q.key
+    for q in wrong:
+        chosen = next(o for o in q.options if not o.correct)
+        correct = next(o for o in q.options if o.correct)
+        for option in (chosen, correct):
+            (explained,) = tree.with_text(option.text("fi").explanation)
+            assert explained.inside("details") is None
+    # The wrong answers come before the folded right ones.
+    html = tree.text()
+    assert html.index("Mikä meni väärin") < html.index("oikein vastattua")
+
+
+def test_a_passed_result_is_a_short_summary(app, client, make_user, login_as):
+    from tests.htmltree import parse
+
+    login_as(make_user())
+    module = module_of(app)
+    _, attempt_id = open_quiz(client, module)
+    response = client.post_form(
+        f"/modules/{module.key}/quiz", form_answers(module, True, attempt_id)
+    )
+    tree = parse(client.get(response.location).get_data(as_text=True))
+    assert "Läpäisit tietovisan" in tree.text()
+    assert tree.find_all("section", class_="review-wrong") == []
+    (folded,) = tree.find_all("details", class_="review-right")
+    assert len(folded.find_all("li", class_="review-question")) == len(module.quiz.questions)

@@ -40,7 +40,7 @@ def _snapshot(user_id: int) -> tuple[list, list]:
         .where(FirstAnswer.user_id == user_id)
         .order_by(FirstAnswer.attempt_id, FirstAnswer.question_key)
     ).all()
-    return [tuple(r) for r in activity], [tuple(r) for r in answers]
+    return list(activity), list(answers)
 
 
 def test_the_services_keep_the_summaries_as_a_rebuild_would(course, make_user, db):
@@ -71,11 +71,11 @@ def test_the_services_keep_the_summaries_as_a_rebuild_would(course, make_user, d
     assert set(values["read_keys"].strip(",").split(",")) == {s.key for s in m1.sections}
     # Only the first attempt's answers are kept as rows, one per question, with the choice.
     assert len(answers) == len(m1.quiz.questions)
-    chosen = {r[1]: r[-1] for r in answers}
+    chosen = {r.question_key: r.chosen for r in answers}
     assert chosen[first_question.key] == f",{wrong_option(first_question)},"
 
     rebuild_activity(db.session, [learner.id])
-    quizzes.rebuild_first_answers(db.session, [learner.id])
+    quizzes.rebuild_first_answers(db.session, [learner.id], course=course)
     assert _snapshot(learner.id) == kept
 
 

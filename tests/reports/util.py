@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from elearn.accounts.models import Cohort, EmploymentModel, Role, User, UserRole
 from elearn.content.model import Course, Module
+from elearn.courses.services import get_course
 from elearn.extensions import db
 from elearn.progress.models import SectionRead
 from elearn.progress.services import rebuild_activity
@@ -160,5 +161,5 @@ def bulk_learners(course: Course, n: int, *, seed: int = 1) -> list[int]:
 def _summarise(user_ids: list[int]) -> None:
     db.session.flush()
     rebuild_activity(db.session, user_ids)
-    rebuild_first_answers(db.session, user_ids)
+    rebuild_first_answers(db.session, user_ids, course=get_course())
     db.session.commit()

@@ -36,6 +36,13 @@ EVERYONE = "200 200 200 200 200 200 200"
 LEARNER_OWN = "login 200 404 404 404 404 404"  # the learner's own object; anyone else: 404
 SUPERVISOR_OWN = "login 404 404 200 404 404 404"  # the supervisor's own object
 SUPERVISORS = "login 403 403 200 200 403 403"
+# The course editor: for trainers and admins; anyone else gets 404 on every address.
+EDITORS = "login 404 404 404 404 200 200"
+EDITORS_REDIRECT = "login 404 404 404 404 302 302"
+EDITORS_INVALID = "login 404 404 404 404 422 422"  # a form sent empty is shown again
+# A form sent without the fingerprint of what it showed is a conflicting save: refused (409)
+# and shown again with what is there now.
+EDITORS_CONFLICT = "login 404 404 404 404 409 409"
 
 # fmt: off
 MATRIX: dict[str, dict[str, Any]] = {
@@ -54,6 +61,60 @@ MATRIX: dict[str, dict[str, Any]] = {
     "admin.user_detail": {"GET": ADMIN_ONLY_OBJECT, "POST": ADMIN_ONLY_OBJECT},
     "admin.user_resend": {"POST": "login 404 404 404 404 404 302"},
     "admin.users": {"GET": ADMIN_ONLY},
+    # The course editor (issue 16). Every POST without its form's data is refused: an empty
+    # form (422), a save without the fingerprint of what it showed (409, or a redirect with
+    # the message for the one-button forms), a restore of a version the store lacks (302).
+    "authoring.index": {"GET": EDITORS},
+    "authoring.module": {"GET": EDITORS},
+    "authoring.module_texts": {"GET": EDITORS, "POST": EDITORS_INVALID},
+    "authoring.add_section": {"POST": EDITORS_INVALID},
+    "authoring.section": {"GET": EDITORS, "POST": EDITORS_CONFLICT},
+    "authoring.move_section": {"POST": EDITORS_REDIRECT},
+    "authoring.remove_section": {"POST": EDITORS_REDIRECT},
+    "authoring.quiz": {"GET": EDITORS, "POST": EDITORS_CONFLICT},
+    "authoring.add_question": {"POST": EDITORS_INVALID},
+    "authoring.question": {"GET": EDITORS, "POST": EDITORS_INVALID},
+    "authoring.move_question": {"POST": EDITORS_REDIRECT},
+    "authoring.remove_question": {"POST": EDITORS_REDIRECT},
+    "authoring.glossary": {"GET": EDITORS, "POST": EDITORS_CONFLICT},
+    "authoring.media": {"GET": EDITORS},
+    "authoring.page": {"GET": EDITORS, "POST": EDITORS_CONFLICT},
+    "authoring.survey": {"GET": EDITORS, "POST": EDITORS_CONFLICT},
+    "authoring.preview_module": {"GET": EDITORS},
+    "authoring.preview_section": {"GET": EDITORS},
+    "authoring.preview_quiz": {"GET": EDITORS},
+    "authoring.preview_page": {"GET": EDITORS},
+    "authoring.changes": {
+        "/authoring/modules/<module_key>/changes": {"GET": EDITORS},
+        "/authoring/pages/<page_key>/changes": {"GET": EDITORS},
+        "/authoring/surveys/<survey_key>/changes": {"GET": EDITORS},
+    },
+    "authoring.publish": {
+        "/authoring/modules/<module_key>/publish": {"GET": EDITORS, "POST": EDITORS_INVALID},
+        "/authoring/pages/<page_key>/publish": {"GET": EDITORS, "POST": EDITORS_INVALID},
+        "/authoring/surveys/<survey_key>/publish": {"GET": EDITORS, "POST": EDITORS_INVALID},
+    },
+    "authoring.discard": {
+        "/authoring/modules/<module_key>/discard": {"POST": EDITORS_REDIRECT},
+        "/authoring/pages/<page_key>/discard": {"POST": EDITORS_REDIRECT},
+        "/authoring/surveys/<survey_key>/discard": {"POST": EDITORS_REDIRECT},
+    },
+    "authoring.history": {
+        "/authoring/modules/<module_key>/history": {"GET": EDITORS},
+        "/authoring/pages/<page_key>/history": {"GET": EDITORS},
+        "/authoring/surveys/<survey_key>/history": {"GET": EDITORS},
+    },
+    # Nothing is published in the world's store: version 1 does not exist (404 for all).
+    "authoring.version": {
+        "/authoring/modules/<module_key>/history/<int:number>": {"GET": "login 404 404 404 404 404 404"},
+        "/authoring/pages/<page_key>/history/<int:number>": {"GET": "login 404 404 404 404 404 404"},
+        "/authoring/surveys/<survey_key>/history/<int:number>": {"GET": "login 404 404 404 404 404 404"},
+    },
+    "authoring.restore": {
+        "/authoring/modules/<module_key>/history/<int:number>/restore": {"POST": EDITORS_REDIRECT},
+        "/authoring/pages/<page_key>/history/<int:number>/restore": {"POST": EDITORS_REDIRECT},
+        "/authoring/surveys/<survey_key>/history/<int:number>/restore": {"POST": EDITORS_REDIRECT},
+    },
     # One-time links work for whoever holds them; a signed-in person is sent home from login.
     "auth.accept": {"GET": EVERYONE, "POST": EVERYONE},
     "auth.login": {"GET": "200 302 302 302 302 302 302", "POST": "200 302 302 302 302 302 302"},
@@ -89,6 +150,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     "discussions.index": {"GET": SIGNED_IN},
     "discussions.learner_booking": {"GET": LEARNER_OWN, "POST": LEARNER_OWN},
     "discussions.prepare": {"GET": SUPERVISOR_OWN, "POST": SUPERVISOR_OWN},
+    # Everyone signed in has a journal of their own; the module key names no one's data.
+    "journal.module": {"GET": SIGNED_IN},
     "journal.save": {"POST": "login 302 302 302 302 302 302"},
     "discussions.series": {"GET": SUPERVISORS, "POST": SUPERVISORS},
     "discussions.supervise": {"GET": SUPERVISORS},
@@ -101,6 +164,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "feedback.results_csv": {"GET": "login 403 403 403 403 404 404"},
     "feedback.skip": {"POST": "login 302 404 404 404 404 404"},
     "main.accessibility": {"GET": EVERYONE},
+    "main.favicon": {"GET": EVERYONE},
     "main.healthz": {"GET": EVERYONE},
     "main.home": {"GET": SIGNED_IN},
     "main.set_language": {"POST": "302 302 302 302 302 302 302"},
@@ -121,6 +185,11 @@ MATRIX: dict[str, dict[str, Any]] = {
     # Reports are for trainers and admins; a supervisor sees the progress of the learners who
     # booked with them (the learner booked the supervisor's time; the other supervisor: 404).
     "reports.overview": {"GET": STAFF},
+    # The trainers' dashboard and its detail pages; supervisors have a short one of their own.
+    "reports.dashboard": {"GET": STAFF},
+    "reports.discussions": {"GET": STAFF},
+    "reports.content": {"GET": STAFF},
+    "reports.supervision": {"GET": SUPERVISORS},
     "reports.questions": {"GET": STAFF},
     "reports.question": {"GET": STAFF},
     "reports.learners": {"GET": "login 403 403 200 200 200 200"},
@@ -145,6 +214,7 @@ VALUES: dict[str, Callable[[Any], Any]] = {
     "survey_key": lambda r: "discussion",
     "context": lambda r: str(r.world.past_booking.id),
     "filename": lambda r: "css/elearn.css",
+    "number": lambda r: 1,  # a content version
     "question_key": lambda r: r.question_key,
     "table": lambda r: "cohorts",
 }

@@ -17,7 +17,7 @@ from elearn.courses.services import get_course
 from elearn.discussions import services as discussions
 from elearn.discussions.models import Booking, DiscussionSlot, SharedEntry
 from elearn.extensions import db as _db
-from elearn.feedback.models import SurveyParticipation, SurveyResponse
+from elearn.feedback.models import SurveyAnswerPool, SurveyParticipation
 from elearn.journal import services as journal
 from elearn.quizzes.models import QuizAttempt
 from tests.discussions.util import plan, supervise
@@ -126,16 +126,16 @@ def test_survey_answer_fails_whole_and_can_be_retried(app, client, login_as, mak
     url = f"/feedback/answer/module-check/{module.key}"
     form = {"a-useful": "4", "a-clear": "5", "a-comment": "Hyvä"}
     # The participation is recorded first, then storing the answers fails.
-    with failing("INSERT INTO survey_responses") as fired:
+    with failing("INSERT INTO survey_answer_pool") as fired:
         response = client.post_form(url, form)
     assert fired
     assert response.status_code == 500 and ERROR_TEXT in response.get_data(as_text=True)
     assert count(SurveyParticipation, SurveyParticipation.user_id == learner.id) == 0
-    assert count(SurveyResponse) == 0
+    assert count(SurveyAnswerPool) == 0
     retry = client.post_form(url, form)
     assert retry.status_code == 302
     assert count(SurveyParticipation, SurveyParticipation.user_id == learner.id) == 1
-    assert count(SurveyResponse) == 1
+    assert count(SurveyAnswerPool) == 1  # the answer waits, sealed, for its batch
 
 
 def test_the_app_survives_the_database_dropping_its_connections(database_url):

@@ -170,10 +170,10 @@ def test_a_shared_journal_entry_cannot_be_anyone_elses(app, client, db, world):
 
 def test_the_journal_shows_only_the_readers_own_entries(app, client, db, world):
     as_other = login_client_factory(app, db, world)("other_learner")
-    page = as_other.client.get(f"/modules/{world.module_key}").get_data(as_text=True)
+    page = as_other.client.get(f"/journal/{world.module_key}").get_data(as_text=True)
     assert "Oma pohdinta" not in page
     as_learner = login_client_factory(app, db, world)("learner")
-    page = as_learner.client.get(f"/modules/{world.module_key}").get_data(as_text=True)
+    page = as_learner.client.get(f"/journal/{world.module_key}").get_data(as_text=True)
     assert "Oma pohdinta" in page
 
 

@@ -21,3 +21,23 @@ document.addEventListener("click", function (event) {
 document.addEventListener("click", function (event) {
   if (event.target.closest("button[data-print]")) window.print();
 });
+
+// The phone menu (a details element, which works without this): Escape closes it and
+// returns to its button, and it closes when the focus moves on to the page below it.
+(function () {
+  var menu = document.querySelector("details.menu");
+  if (!menu) return;
+  var summary = menu.querySelector("summary");
+  var folds = function () { return getComputedStyle(summary).display !== "none"; };
+  menu.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && menu.open && folds()) {
+      menu.open = false;
+      summary.focus();
+    }
+  });
+  menu.addEventListener("focusout", function (event) {
+    if (menu.open && folds() && event.relatedTarget && !menu.contains(event.relatedTarget)) {
+      menu.open = false;
+    }
+  });
+})();
