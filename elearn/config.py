@@ -103,6 +103,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "ELEARN_CONTENT_CHECK_SECONDS": _int("ELEARN_CONTENT_CHECK_SECONDS", 1),
         # Where published versions are written out to be served (default: instance/content).
         "ELEARN_CONTENT_CACHE": os.environ.get("ELEARN_CONTENT_CACHE", ""),
+        # The largest video (or captions, transcript) file a trainer may upload, in bytes.
+        # The upload addresses accept requests this large; every other keeps
+        # MAX_CONTENT_LENGTH.
+        "ELEARN_MEDIA_MAX_BYTES": _int("ELEARN_MEDIA_MAX_BYTES", 200 * 1024 * 1024),
         # Course completion also needs an attended reflective discussion when this is on.
         "ELEARN_REQUIRE_DISCUSSION": _bool(os.environ.get("ELEARN_REQUIRE_DISCUSSION"), True),
         "ELEARN_CANCEL_HOURS": _int("ELEARN_CANCEL_HOURS", 24),
@@ -146,6 +150,8 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
     "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
+    # Every form but the editor's uploads, which may be as large as ELEARN_MEDIA_MAX_BYTES
+    # (elearn/authoring/media.py raises the limit for those requests only).
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "fi",
     "LANGUAGES": ("fi", "sv", "en"),

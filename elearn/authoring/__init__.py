@@ -10,14 +10,14 @@ from typing import Any
 from flask import Blueprint, Flask, abort, current_app
 from flask_login import current_user
 
+from elearn.accounts.models import Role
+
 bp = Blueprint("authoring", __name__, template_folder="templates")
 
 
 @bp.before_request
 def _editors_only() -> Any:
     """Trainers and admins only, on every route of the blueprint (media and review too)."""
-    from elearn.accounts.models import Role
-
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     if not current_user.has_role(Role.TRAINER, Role.ADMIN):

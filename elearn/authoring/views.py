@@ -94,6 +94,17 @@ def save_changes(
     return None
 
 
+def save_action(
+    form: Any, info: services.PartInfo, changes: docs.Changes, scope: docs.Scope
+) -> None:
+    """Save a one-button change (move, remove) into the draft. Another trainer's change
+    since the page was opened is refused (``services.EditConflict``, shown on the page)."""
+    services.save(
+        info.part, changes, scope=scope, seen=form.base.data or "",
+        actor_id=current_user.id, now=utcnow(),
+    )  # fmt: skip
+
+
 def row_action(form: EditForm, blank: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
     """Apply an add / move / remove row button to the form's data (nothing is saved).
 
@@ -247,10 +258,7 @@ def move_section(module_key: str, section_key: str) -> Any:
     if form.validate_on_submit():
         step = -1 if request.form.get("direction") == "up" else 1
         changes = docs.move_section(sections, section_key, step, files, info.part)
-        services.save(
-            info.part, changes, scope=docs.sections_scope(info.part), seen=form.base.data or "",
-            actor_id=current_user.id, now=utcnow(),
-        )  # fmt: skip
+        save_action(form, info, changes, docs.sections_scope(info.part))
         flash(_("The order of the sections was saved in the draft."), "success")
     return redirect(url_for(".module", module_key=module_key) + f"#section-{section_key}")
 
@@ -265,10 +273,7 @@ def remove_section(module_key: str, section_key: str) -> Any:
     form = ActionForm()
     if form.validate_on_submit():
         changes = docs.remove_section(sections, section_key, files, info.part)
-        services.save(
-            info.part, changes, scope=docs.sections_scope(info.part), seen=form.base.data or "",
-            actor_id=current_user.id, now=utcnow(),
-        )  # fmt: skip
+        save_action(form, info, changes, docs.sections_scope(info.part))
         flash(_("The section was removed from the draft."), "success")
     return redirect(url_for(".module", module_key=module_key))
 
@@ -535,10 +540,7 @@ def move_question(module_key: str, question_key: str) -> Any:
         if 0 <= j < len(edit.questions):
             edit.questions[i], edit.questions[j] = edit.questions[j], edit.questions[i]
             changes = docs.write_quiz(edit, files, info.part)
-            services.save(
-                info.part, changes, scope=docs.quiz_scope(info.part), seen=form.base.data or "",
-                actor_id=current_user.id, now=utcnow(),
-            )  # fmt: skip
+            save_action(form, info, changes, docs.quiz_scope(info.part))
             flash(_("The order of the questions was saved in the draft."), "success")
     return redirect(url_for(".quiz", module_key=module_key) + f"#question-{question_key}")
 
@@ -554,10 +556,7 @@ def remove_question(module_key: str, question_key: str) -> Any:
     form = ActionForm()
     if form.validate_on_submit():
         edit.questions.remove(found)
-        services.save(
-            info.part, docs.write_quiz(edit, files, info.part), scope=docs.quiz_scope(info.part),
-            seen=form.base.data or "", actor_id=current_user.id, now=utcnow(),
-        )  # fmt: skip
+        save_action(form, info, docs.write_quiz(edit, files, info.part), docs.quiz_scope(info.part))
         flash(_("The question was removed from the draft."), "success")
     return redirect(url_for(".quiz", module_key=module_key))
 

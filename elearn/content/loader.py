@@ -250,6 +250,12 @@ def _video(
                 fields["captions_lang"] = lang.group(1) if lang else DEFAULT_LANGUAGE
                 fields["transcript"] = _transcript_from_cues(cues)
                 fields["tracks"] = tuple(_tracks(captions, fields["captions_lang"], base_dir, ctx))
+        if block.transcript is not None:  # optional: a written text version replaces the cues
+            where = line("transcript")
+            transcript = _media_file(base_dir, block.transcript, "transcript", path, where, ctx)
+            text = read_text(transcript, ctx) if transcript else None
+            if text is not None:
+                fields["transcript"] = render_markdown(text)
         if len(ctx.problems) > before or src is None or captions is None:
             return None
         fields.update(

@@ -322,8 +322,8 @@ class VideoBlock(FileModel):
     @model_validator(mode="after")
     def _per_provider(self) -> VideoBlock:
         if self.provider == "file":
-            if self.id is not None or self.transcript is not None:
-                raise fail("a self-hosted video has src and captions, not id or transcript")
+            if self.id is not None:
+                raise fail("a self-hosted video has src and captions, not id")
             if self.src is None:
                 raise fail("a self-hosted video needs src (an .mp4 or .webm file)", whole=True)
             if self.captions is None:

@@ -125,6 +125,43 @@ def blob(digest: str) -> bytes:
     return found.data
 
 
+def blob_sizes(digests: Iterable[str]) -> dict[str, int]:
+    """The sizes of stored files by their hash, without reading their bytes."""
+    wanted = sorted(set(digests))
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        sa.select(ContentBlob.sha256, ContentBlob.size).where(ContentBlob.sha256.in_(wanted))
+    )
+    return {digest: size for digest, size in rows}
+
+
+def blob_file(digest: str, app: Flask | None = None) -> Path:
+    """One stored file written out once under ``<content cache>/blobs/<sha256>`` (atomically,
+    so several processes may ask at once), to be served with range requests.
+
+    Raises:
+        LookupError: no such blob.
+    """
+    folder = content_base(app) / "blobs"
+    target = folder / digest
+    if target.is_file():
+        return target
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise LookupError(digest)
+    data = blob(digest)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, scratch = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(scratch, target)
+    finally:
+        if os.path.exists(scratch):
+            os.unlink(scratch)
+    return target
+
+
 def tree_hash(manifest: Mapping[str, str]) -> str:
     return sha256(json.dumps(sorted(manifest.items())).encode("utf-8"))
 

@@ -19,11 +19,15 @@ def surveys() -> dict[str, Survey]:
     return get_surveys()
 
 
-def context_label(waiting: Waiting, language: str) -> str:
-    """What the survey is about, for the learner."""
+def context_label(waiting: Waiting, language: str) -> tuple[str, bool]:
+    """What the survey is about, for the learner, and whether that is a module title shown
+    in Finnish because it has no translation into ``language`` (the page marks its ``lang``)."""
     if waiting.survey.trigger == "module_quiz":
         module = get_course().module(waiting.context)
-        return module.text(language)[0].title if module else waiting.context
+        if module is None:
+            return waiting.context, False
+        text, fell_back = module.text(language)
+        return text.title, fell_back
     if waiting.survey.trigger == "discussion":
-        return _("your reflective discussion")
-    return _("the whole course")
+        return _("your reflective discussion"), False
+    return _("the whole course"), False

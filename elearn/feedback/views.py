@@ -43,7 +43,8 @@ def _survey_or_404(key: str):
     return survey
 
 
-def _about(waiting: feedback.Waiting) -> str:
+def _about(waiting: feedback.Waiting) -> tuple[str, bool]:
+    """What the survey is about, and whether it is shown in Finnish as a fallback."""
     return context_label(waiting, current_language())
 
 
@@ -54,7 +55,7 @@ def index() -> Any:
     waiting = feedback.waiting(current_user, surveys(), learner_progress(current_user.id))
     return render_template(
         "feedback/index.html",
-        waiting=[(w, _about(w)) for w in waiting],
+        waiting=[(w, *_about(w)) for w in waiting],
         notes=feedback.notes_for(current_user),
         form=FlaskForm(),
     )
@@ -115,7 +116,8 @@ def answer(survey_key: str, context: str) -> Any:
         "feedback/answer.html",
         survey=survey,
         context=context,
-        about=_about(offered[0]),
+        about=_about(offered[0])[0],
+        about_fi=_about(offered[0])[1],
         problems={k: PROBLEMS[v]() for k, v in problems.items()},
         values=request.form if request.method == "POST" else {},
         form=form,

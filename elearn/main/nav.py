@@ -11,7 +11,8 @@ from markupsafe import Markup
 from elearn.core.fragments import shared_fragment
 
 # The pages the main navigation links to (templates/_main_nav_links.html); every report
-# page marks "Reports" (or "Learners") as the current one.
+# page marks "Reports" (or "Learners") as the current one, every editor page "Course editor".
+SECTIONS = frozenset({"reports", "authoring"})
 NAV_PAGES = frozenset(
     {
         "main.home",
@@ -30,8 +31,9 @@ NAV_PAGES = frozenset(
 def main_nav_links() -> Markup:
     """The signed-in person's navigation links, shared by everyone with the same roles."""
     endpoint = request.endpoint or ""
-    current = "reports" if endpoint.startswith("reports.") else endpoint
-    current = current if current in NAV_PAGES or current == "reports" else ""
+    section = endpoint.split(".", 1)[0]
+    current = section if section in SECTIONS else endpoint
+    current = current if current in NAV_PAGES or current in SECTIONS else ""
     roles = frozenset(current_user.roles)
     return shared_fragment("_main_nav_links.html", current, roles, current=current, roles=roles)
 

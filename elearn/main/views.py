@@ -46,7 +46,7 @@ def home() -> Any:
     """The signed-in person's front page. A learner sees where they stand: progress in each
     module, where to continue, their next discussion, memos and surveys waiting for them,
     and news from the trainers. Other roles get their own starting points."""
-    from elearn.courses.services import get_course, learner_progress
+    from elearn.courses.services import learner_progress
     from elearn.discussions import services as discussions
     from elearn.feedback import services as feedback
     from elearn.feedback.registry import context_label, surveys
@@ -57,9 +57,7 @@ def home() -> Any:
         progress = learner_progress(current_user.id)
         waiting = []
         for w in feedback.waiting(current_user, surveys(), progress):
-            module = get_course().module(w.context) if w.survey.trigger == "module_quiz" else None
-            fell_back = module is not None and module.text(language)[1]
-            waiting.append((w, context_label(w, language), fell_back))
+            waiting.append((w, *context_label(w, language)))
         situation = LearnerSituation(
             progress=progress,
             discussions=discussions.learner_situation(current_user.id, now=utcnow()),

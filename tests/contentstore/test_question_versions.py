@@ -31,7 +31,8 @@ def _learner(application, email: str):
             name=email,
             session_nonce=email,
             password_hash=hash_password(PASSWORD),
-            cohort=_db.session.scalar(sa.select(Cohort)) or Cohort(name="Versiot", employment_model="employer_model"),
+            cohort=_db.session.scalar(sa.select(Cohort))
+            or Cohort(name="Versiot", employment_model="employer_model"),
         )
         person.role_rows = [UserRole(role=Role.ASSISTANT.value)]
         _db.session.add(person)

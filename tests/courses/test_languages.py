@@ -131,3 +131,33 @@ def test_an_english_page_of_a_translated_module_has_no_finnish_marks(
     for url in (f"/modules/{module.key}", f"/journal/{module.key}", "/"):
         html = client.get(url).get_data(as_text=True)
         assert set(finnish_where_shown(html, module.text("en")[0].title)) == {"en"}, url
+
+
+def test_feedback_pages_mark_a_finnish_module_title(swedish, client, db):
+    course, learner = swedish
+    module = course.modules[1]
+    quiz_done(learner, module)
+    db.session.commit()
+    title = module.text("fi")[0].title
+    html = client.get("/feedback/").get_data(as_text=True)
+    assert '<html lang="sv">' in html and all_finnish(html, title)
+    html = client.get(f"/feedback/answer/module-check/{module.key}").get_data(as_text=True)
+    assert all_finnish(html, title)
+
+
+def test_trainers_pages_mark_finnish_module_titles(partly_translated, client, make_user, login_as):  # noqa: F811
+    login_as(make_user(Role.TRAINER, language="sv"))
+    module = partly_translated.modules[1]
+    title = module.text("fi")[0].title
+    for url in (
+        "/reports/",
+        "/reports/dashboard",
+        f"/reports/modules/{module.key}/questions",
+        "/reports/content",
+        "/feedback/results?survey=module-check",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        html = page.get_data(as_text=True)
+        assert '<html lang="sv">' in html, url
+        assert all_finnish(html, title), url

@@ -37,6 +37,7 @@ NOT_PAGES = {
     "main.healthz": "plain-text health check",
     "main.favicon": "the site's icon",
     "courses.media": "video and caption files",
+    "authoring.media_file": "a draft's video and caption files, for the editor's previews",
     "discussions.booking_ics": "iCalendar file",
     "feedback.results_csv": "CSV file",
     "reports.export": "CSV files",

@@ -78,6 +78,15 @@ MATRIX: dict[str, dict[str, Any]] = {
     "authoring.remove_question": {"POST": EDITORS_REDIRECT},
     "authoring.glossary": {"GET": EDITORS, "POST": EDITORS_CONFLICT},
     "authoring.media": {"GET": EDITORS},
+    # Media uploads without a file are shown again (422); removing a file without the
+    # fingerprint of what the page showed (or one a section uses) is refused with a message.
+    "authoring.media_upload_video": {"POST": EDITORS_INVALID},
+    "authoring.media_upload_captions": {"POST": EDITORS_INVALID},
+    "authoring.media_upload_transcript": {"POST": EDITORS_INVALID},
+    "authoring.media_replace": {"POST": EDITORS_INVALID},
+    "authoring.media_remove": {"POST": EDITORS_REDIRECT},
+    "authoring.media_insert": {"POST": EDITORS_INVALID},
+    "authoring.media_file": {"GET": EDITORS},  # a draft's video or captions file
     "authoring.page": {"GET": EDITORS, "POST": EDITORS_CONFLICT},
     "authoring.survey": {"GET": EDITORS, "POST": EDITORS_CONFLICT},
     "authoring.preview_module": {"GET": EDITORS},
@@ -214,6 +223,7 @@ VALUES: dict[str, Callable[[Any], Any]] = {
     "survey_key": lambda r: "discussion",
     "context": lambda r: str(r.world.past_booking.id),
     "filename": lambda r: "css/elearn.css",
+    "name": lambda r: r.media[1].removeprefix("media/"),  # a media file a section uses
     "number": lambda r: 1,  # a content version
     "question_key": lambda r: r.question_key,
     "table": lambda r: "cohorts",
@@ -222,6 +232,8 @@ VALUES: dict[str, Callable[[Any], Any]] = {
 OVERRIDES: dict[str, Callable[[Any], dict]] = {
     "auth.reset_password": lambda r: {"secret": r.links.reset},
     "courses.media": lambda r: dict(zip(("module_key", "filename"), r.media, strict=True)),
+    "authoring.media_file": lambda r: dict(zip(("module_key", "filename"), r.media, strict=True)),
+    "authoring.media_remove": lambda r: {"module_key": r.media[0]},
     "discussions.book": lambda r: {"slot_id": r.world.free_slot.id},
     "feedback.results_csv": lambda r: {"survey": "module-check"},
 }
