@@ -158,6 +158,7 @@ def _page(info: services.PartInfo, *, status: int = 200, **forms: Any) -> Any:
         insert=insert,
         removes=removes,
         limit=mediafiles.size_text(media_limit()),
+        text_limit=mediafiles.size_text(min(media_limit(), mediafiles.TEXT_MAX_BYTES)),
         size_text=mediafiles.size_text,
         languages=LANGUAGES,
     ), status
@@ -304,21 +305,20 @@ def media_remove(module_key: str, name: str) -> Any:
     info = find_or_404("modules", module_key)
     files = services.current_files(info.part)
     form = RemoveForm()
-    if form.validate_on_submit():
-        try:
-            mediafiles.remove_file(
-                info.part, files, name, seen=form.base.data or "", actor_id=current_user.id,
-                now=utcnow(),
-            )  # fmt: skip
-        except LookupError:
-            abort(404)
-        except (mediafiles.FileInUse, mediafiles.MediaChanged) as refused:
-            flash(refused.describe(), "error")
-            g.elearn_rollback = True
-            return _back(module_key, "media-files")
-        flash(_("media/%(name)s was removed from the draft.", name=name), "success")
-    else:
-        flash(_("The form had expired. Nothing was removed; try again."), "error")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        mediafiles.remove_file(
+            info.part, files, name, seen=form.base.data or "", actor_id=current_user.id,
+            now=utcnow(),
+        )  # fmt: skip
+    except LookupError:
+        abort(404)
+    except (mediafiles.FileInUse, mediafiles.MediaChanged) as refused:
+        flash(refused.describe(), "error")
+        g.elearn_rollback = True
+        return _back(module_key, "media-files")
+    flash(_("media/%(name)s was removed from the draft.", name=name), "success")
     return _back(module_key, "media-files")
 
 

@@ -120,7 +120,9 @@ def sniff(data: bytes) -> str:
     ``matroska`` or ``other``."""
     if not data:
         return "empty"
-    if data.startswith(EXECUTABLE_MAGIC):
+    if data.startswith(EXECUTABLE_MAGIC) and (
+        not data.startswith(b"MZ") or b"\x00" in data[:64]  # a DOS header, not a word
+    ):
         return "executable"
     markup = _markup(data, anywhere=False)
     if markup is not None:

@@ -143,12 +143,12 @@ def blob_file(digest: str, app: Flask | None = None) -> Path:
     Raises:
         LookupError: no such blob.
     """
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise LookupError(digest)
     folder = content_base(app) / "blobs"
     target = folder / digest
     if target.is_file():
         return target
-    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise LookupError(digest)
     data = blob(digest)
     folder.mkdir(parents=True, exist_ok=True)
     handle, scratch = tempfile.mkstemp(prefix=".tmp-", dir=folder)

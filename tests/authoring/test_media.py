@@ -577,6 +577,8 @@ def test_file_types_are_told_by_their_bytes():
     assert sniffing.sniff(clip) == "webm"
     assert sniffing.sniff(b"\x1a\x45\xdf\xa3") == "other"  # an EBML magic and nothing else
     assert sniffing.sniff(b"#!/bin/sh\nrm -rf /\n") == "executable"
+    assert sniffing.sniff((FIXTURES / "tiny.mp4").read_bytes()[:4] + b"MZ") == "other"
+    assert sniffing.check_transcript(b"MZ-alueella puhutaan ruotsia.") is None
     assert sniffing.sniff(b"\xef\xbb\xbf  <svg/>") == "svg"
     assert sniffing.sniff(b"Hello <script>x</script>") == "html"
     assert sniffing.sniff(b"WEBVTT\n") == "other"
@@ -676,3 +678,30 @@ def test_the_size_limit_is_a_setting(app):
     assert app.config["ELEARN_MEDIA_MAX_BYTES"] == 200 * 1024 * 1024
     with app.test_request_context():
         assert mediafiles.size_text(200 * 1024 * 1024) == "200 MB"
+
+
+def test_an_uploaded_videos_transcript_is_its_text_version(published, editor):
+    upload(editor, f"{MEDIA}/videos", "video_file", WEBM, "klippi.webm")
+    upload(
+        editor, f"{MEDIA}/captions", "captions_file", VTT.encode(), "k.vtt",
+        captions_video="klippi.webm", captions_language="fi",
+    )  # fmt: skip
+    upload(
+        editor, f"{MEDIA}/transcripts", "transcript_file",
+        b"Kuvassa on **musta ruutu**; kukaan ei puhu.", "klippi.md",
+        transcript_language="fi",
+    )  # fmt: skip
+    assert insert(editor, video="klippi.webm", transcript="klippi.transcript.md").status_code == 302
+    assert (
+        'transcript = "media/klippi.transcript.md"' in store.blob(draft_files()[SECTION]).decode()
+    )
+    assert not services.check(PART, today=utcnow().date()).errors
+    html = editor.get(f"{BASE}/preview/{SECTION_KEY}?lang=fi").get_data(as_text=True)
+    figure = [
+        f
+        for f in parse(html).find_all("figure")
+        if any("klippi" in (s.attrs.get("src") or "") for s in f.find_all("source"))
+    ]
+    assert "musta ruutu" in figure[0].text()  # the transcript, not the captions
+    assert "Hei, tämä on tekstitys." not in figure[0].text()
+    assert "<strong>musta ruutu</strong>" in html  # Markdown, through the sanitiser
