@@ -150,6 +150,22 @@ def preview_page(page_key: str) -> Any:
     return render_template("authoring/preview_page.html", page=found, **_preview_context(info))
 
 
+@bp.get("/surveys/<survey_key>/preview")
+def preview_survey(survey_key: str) -> Any:
+    """A survey's form as learners get it, from the draft (nothing can be sent from here)."""
+    info = find_or_404("surveys", survey_key)
+    found, check = services.preview_survey(info.part, today=today())
+    if found is None:
+        return _unavailable(info, check)
+    return render_template(
+        "authoring/preview_survey.html",
+        survey=found,
+        problems={},
+        values={},
+        **_preview_context(info),
+    )
+
+
 # ---------------------------------------------------------------------------- changes
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -35,8 +36,8 @@ from flask_babel import lazy_gettext as _l
 from elearn.audit import services as audit
 from elearn.authoring import documents as docs
 from elearn.content.loader import DEFAULT_CONTENT_DIR, SECTION_FILE, LoadedContent
-from elearn.content.problems import Problem
-from elearn.content.surveys import DEFAULT_SURVEY_DIR
+from elearn.content.problems import ContentError, Problem
+from elearn.content.surveys import DEFAULT_SURVEY_DIR, Survey, load_survey_file
 from elearn.content.tomlpos import positions
 from elearn.contentstore import services as store
 from elearn.core.errors import DomainError
@@ -485,6 +486,26 @@ def preview(part: str, *, today: date) -> tuple[LoadedContent | None, Check]:
     """The part's current state loaded as learners would get it (None: it does not load)."""
     result = check(part, today=today)
     return result.content, result
+
+
+def preview_survey(part: str, *, today: date) -> tuple[Survey | None, Check]:
+    """A survey's current state (the draft, else the published one) as learners would get
+    it; None when it does not load (the check says why)."""
+    result = check(part, today=today)
+    if result.checked and result.content is None:
+        return None, result
+    files = current_files(part)
+    paths = [p for p in files if p.endswith(".toml")]
+    if len(paths) != 1:
+        return None, result
+    with tempfile.TemporaryDirectory(prefix="elearn-survey-") as scratch:
+        target = Path(scratch) / paths[0]
+        target.parent.mkdir(parents=True)
+        target.write_bytes(files[paths[0]])
+        try:
+            return load_survey_file(target, display_root=Path(scratch)), result
+        except ContentError:
+            return None, result
 
 
 _QUESTION = re.compile(r'question "([^"]+)"')

@@ -118,6 +118,23 @@ def _survey(path: Path, ctx: Collector) -> Survey | None:
     )
 
 
+def load_survey_file(path: Path, *, display_root: Path) -> Survey:
+    """Load one survey file on its own (the editor's preview of a draft survey).
+
+    Raises:
+        ContentError: naming the file (and line where known).
+    """
+    ctx = Collector(display_root=Path(display_root))
+    try:
+        survey = _survey(Path(path), ctx)
+    except Exception as exc:  # noqa: BLE001 - the contract is "a ContentError, never a crash"
+        ctx.add(path, None, f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}); please report it")
+        survey = None
+    if ctx.problems or survey is None:
+        raise ContentError(ctx.problems or [])
+    return survey
+
+
 def load_surveys(root: Path, *, display_root: Path | None = None) -> dict[str, Survey]:
     """Load every survey file under ``root``.
 

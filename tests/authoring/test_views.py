@@ -12,6 +12,7 @@ from elearn.accounts.models import Role
 from elearn.authoring import documents as docs
 from elearn.authoring import services
 from elearn.contentstore import services as store
+from elearn.core.time import utcnow
 from tests.authoring.conftest import MODULE, PART, SECTION, SECTION_KEY, form_fields
 from tests.conftest import PASSWORD, Client
 from tests.htmltree import parse
@@ -277,6 +278,33 @@ def test_glossary_pages_and_surveys_are_edited(published, as_trainer):
         docs.read_survey(services.current_files(part), part).title["en"]
         == "Feedback on the discussion"
     )
+
+
+def test_a_survey_is_previewed_from_its_draft(published, as_trainer, trainer):
+    url = "/authoring/surveys/discussion"
+    fields = form_fields(page(as_trainer, url))
+    fields["t_title_en"] = "Feedback on the discussion"
+    send(as_trainer, url, fields)
+    tree = parse(page(as_trainer, f"{url}/preview?lang=en&width=phone"))
+    assert tree.find_all("h1")[0].text() == "Feedback on the discussion"  # the draft's title
+    assert "phone" in tree.find_all(class_="preview-frame")[0].attrs["class"]
+    survey = services.preview_survey("surveys/02-keskustelu.toml", today=utcnow().date())[0]
+    for question in survey.questions:  # every question, as the learner's form has it
+        assert tree.find_all(id=f"a-{question.key}") or tree.find_all(
+            id=f"a-{question.key}-{question.values[0]}"
+        )
+    frame = tree.find_all(class_="preview-frame")[0]
+    assert not frame.find_all("form")  # nothing can be sent from a preview
+    assert frame.find_all("button") and all("disabled" in b.attrs for b in frame.find_all("button"))
+
+    part = "surveys/02-keskustelu.toml"
+    store.save_draft(
+        part, {part: b'key = "discussion"\ntitle = [1, 2]\n'},
+        revision=store.draft(part).revision, author_id=trainer.id, now=utcnow(),
+    )  # fmt: skip
+    broken = parse(page(as_trainer, f"{url}/preview"))
+    assert "02-keskustelu.toml" in broken.text()  # the check names the file
+    assert not broken.find_all("fieldset")
 
 
 def test_two_trainers_at_once_keep_both_texts(app, published, as_trainer, make_user):

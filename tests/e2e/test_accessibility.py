@@ -198,6 +198,7 @@ def site(e2e_app_object):
                 ("authoring.page", "/authoring/pages/kun-tarvitset-apua"),
                 ("authoring.preview_page", "/authoring/pages/kun-tarvitset-apua/preview"),
                 ("authoring.survey", "/authoring/surveys/discussion"),
+                ("authoring.preview_survey", "/authoring/surveys/discussion/preview?width=phone"),
                 ("authoring.changes", f"/authoring/modules/{m}/changes"),
                 ("authoring.publish", f"/authoring/modules/{m}/publish"),
                 ("authoring.history", f"/authoring/modules/{m}/history"),

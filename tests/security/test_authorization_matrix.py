@@ -93,6 +93,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "authoring.preview_section": {"GET": EDITORS},
     "authoring.preview_quiz": {"GET": EDITORS},
     "authoring.preview_page": {"GET": EDITORS},
+    "authoring.preview_survey": {"GET": EDITORS},
     "authoring.changes": {
         "/authoring/modules/<module_key>/changes": {"GET": EDITORS},
         "/authoring/pages/<page_key>/changes": {"GET": EDITORS},
