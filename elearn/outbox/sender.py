@@ -26,6 +26,7 @@ class Sender:
         self._event = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
         self._pid = 0
 
     @property
@@ -44,19 +45,34 @@ class Sender:
         with self._lock:
             if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
                 self._event = threading.Event()
+                self._stop = threading.Event()
                 self._pid = os.getpid()
-                self._thread = threading.Thread(target=self._run, name="elearn-mail", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, args=(self._event, self._stop), name="elearn-mail",
+                    daemon=True,
+                )  # fmt: skip
                 self._thread.start()
         self._event.set()
 
-    def _run(self) -> None:
+    def stop(self, timeout: float = 10) -> None:
+        """End the thread after the delivery it is in (an app that is thrown away: tests)."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+            self._stop.set()
+            self._event.set()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    def _run(self, event: threading.Event, stop: threading.Event) -> None:
         from elearn.extensions import db
         from elearn.outbox.services import deliver_due
 
         interval = self.app.config.get("ELEARN_MAIL_INTERVAL", 60)
         while True:
-            self._event.wait(timeout=interval)
-            self._event.clear()
+            event.wait(timeout=interval)
+            event.clear()
+            if stop.is_set():
+                return
             try:
                 with self.app.app_context():
                     try:

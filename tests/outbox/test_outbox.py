@@ -157,6 +157,12 @@ def real_world(app, tmp_path, smtp_server):
         with real.app_context():
             upgrade()
             yield real, url
+            # The sender thread would otherwise wake later in another test and use that
+            # test's session (``_db.session`` is global).
+            sender = real.extensions["elearn.sender"]
+            thread = sender._thread
+            sender.stop()
+            assert thread is None or not thread.is_alive(), "the sender thread did not end"
             _db.session.remove()
             _db.engine.dispose()
     finally:
