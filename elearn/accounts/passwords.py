@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
 DEFAULT_METHOD = "scrypt"
@@ -17,17 +18,23 @@ _method = [DEFAULT_METHOD]
 
 
 def set_method(method: str) -> None:
-    """Use ``method`` (a Werkzeug hashing method) for new hashes, and for the timing dummy."""
+    """Use ``method`` (a Werkzeug hashing method) outside an app context."""
     _method[0] = method or DEFAULT_METHOD
-    _dummy_hash.cache_clear()
+
+
+def _current_method() -> str:
+    """The app's own method (each app of a process keeps its own), else the default."""
+    if has_app_context():
+        return current_app.config.get("ELEARN_PASSWORD_HASH") or DEFAULT_METHOD
+    return _method[0]
 
 
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(method: str) -> str:
     # A fixed hash to compare against when the account does not exist, so that a wrong
     # e-mail costs as much time as a wrong password and timing does not reveal which
     # accounts exist.
-    return generate_password_hash("not-a-real-password-just-for-timing", method=_method[0])
+    return generate_password_hash("not-a-real-password-just-for-timing", method=method)
 
 
 @cache
@@ -71,12 +78,12 @@ def check_policy(password: str, *, min_length: int, email: str = "", name: str =
 
 def hash_password(password: str) -> str:
     """Hash a password with the configured method (scrypt)."""
-    return generate_password_hash(password, method=_method[0])
+    return generate_password_hash(password, method=_current_method())
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password; spends the same time when there is no hash to check against."""
     if password_hash is None:
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(_current_method()), password)
         return False
     return check_password_hash(password_hash, password)
