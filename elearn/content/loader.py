@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ from elearn.content.schema import (
     VideoBlock,
 )
 from elearn.content.tomlpos import line_of
-from elearn.core.markup import render_markdown
+from elearn.core.markup import render_markdown as _render_markdown
 
 __all__ = ["ContentError", "LoadedContent", "Problem", "load_content", "load_course"]
 
@@ -96,6 +97,14 @@ FENCE_CLOSE = re.compile(r"^```\s*$")
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
 CAPTIONS_LANGUAGE = re.compile(r"\.([a-z]{2})\.vtt$")
+
+
+@lru_cache(maxsize=8192)
+def render_markdown(text: str) -> Markup:
+    """Course Markdown rendered and sanitised, remembered by its text: a published version
+    re-renders only the texts it changed, in each worker (course texts only; never a
+    person's own writing, which is not kept in memory)."""
+    return _render_markdown(text)
 
 
 @dataclass(frozen=True)
