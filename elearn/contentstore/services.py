@@ -9,6 +9,7 @@ shipped files, so a published course is checked and rendered exactly like ``cont
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -486,7 +487,12 @@ class Serving:
         try:
             newest = latest_number()
         except sa.exc.SQLAlchemyError:
-            return False  # a missing table (before migrations) or a lost connection
+            # A missing table (before migrations) or a lost connection: keep serving what is
+            # loaded. The failed statement left the session's transaction invalid; roll it
+            # back, or the request's next query fails on it (PendingRollbackError, a 500).
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
+                db.session.rollback()
+            return False
         if newest == self.loaded.number:
             return False
         with self.lock:

@@ -72,7 +72,7 @@ def after_commit(callback: Callable[[], None]) -> None:
 _TRANSIENT = re.compile(
     r"database is locked|database table is locked|could not connect|connection refused|"
     r"server closed the connection|terminating connection|connection is closed|"
-    r"connection not open|connection already closed|consuming input failed|"
+    r"connection not open|connection already closed|consuming input failed|socket closed|"
     r"the database system is (?:starting up|shutting down)|timeout|timed out",
     re.IGNORECASE,
 )
@@ -86,8 +86,19 @@ def is_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, sa.exc.DBAPIError):
         if exc.connection_invalidated:
             return True
-        if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
-            return bool(_TRANSIENT.search(str(exc.orig)))
+        if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError) and _TRANSIENT.search(
+            str(exc.orig)
+        ):
+            return True
+        # A pool's ping that found the socket closed can surface as another driver error
+        # raised while handling it (psycopg: "can't change 'autocommit' now").
+        seen = exc.orig.__context__ if exc.orig is not None else None
+        for _ in range(3):
+            if seen is None:
+                break
+            if _TRANSIENT.search(str(seen)):
+                return True
+            seen = seen.__context__
     return False
 
 
@@ -158,7 +169,9 @@ class ElearnFlask(Flask):
             rv = self.preprocess_request()
             return rv if rv is not None else self.dispatch_request()
         except sa.exc.DBAPIError as exc:
-            if not exc.connection_invalidated or g.get("elearn_writer", True):
+            if not (exc.connection_invalidated or is_unavailable(exc)) or g.get(
+                "elearn_writer", True
+            ):
                 raise
             log.warning("read on %s lost its database connection; trying once more", request.path)
             db.session.rollback()

@@ -247,3 +247,34 @@ def test_a_booking_a_quiz_submission_and_a_memo_each_commit_once(
         data={"csrf_token": token, "attendance": "attended", "summary": "Puhuimme."},
     )
     assert memo.status_code == 302 and len(commits) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("connection socket closed", True),  # psycopg 3, the socket gone mid-statement
+        ("consuming input failed: server closed the connection unexpectedly", True),
+        ("terminating connection due to administrator command", True),
+        ("database is locked", True),
+        ('relation "users" does not exist', False),  # a bug, not a passing condition
+    ],
+)
+def test_a_lost_connection_is_told_from_a_bug(message, expected):
+    from elearn.core.lifecycle import is_unavailable
+
+    error = sa.exc.OperationalError("SELECT 1", {}, Exception(message))
+    assert is_unavailable(error) is expected
+
+
+def test_a_failed_ping_that_surfaces_as_another_error_is_a_lost_connection():
+    from elearn.core.lifecycle import is_unavailable
+
+    try:
+        try:
+            raise OSError("connection socket closed")
+        except OSError:
+            raise RuntimeError("can't change 'autocommit' now: in transaction")  # noqa: B904
+    except RuntimeError as driver_error:
+        error = sa.exc.ProgrammingError("SELECT 1", {}, driver_error)
+    assert is_unavailable(error)
+    assert not is_unavailable(sa.exc.ProgrammingError("SELECT 1", {}, RuntimeError("syntax")))
