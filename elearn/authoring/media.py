@@ -168,6 +168,19 @@ def _back(module_key: str, anchor: str = "") -> Any:
     return redirect(url_for(".media", module_key=module_key) + (f"#{anchor}" if anchor else ""))
 
 
+def _flash_long_cues(count: int) -> None:
+    """Tell the trainer that uploaded captions have cues the check lists as too long."""
+    if count:
+        flash(
+            _(
+                "%(num)s cues are longer than two lines of 42 characters: the check "
+                "lists them as a quality problem. Shorter cues are easier to read.",
+                num=count,
+            ),
+            "info",
+        )
+
+
 @bp.get("/modules/<module_key>/media")
 def media(module_key: str) -> Any:
     """The module's videos, captions and transcripts, and the forms that change them."""
@@ -223,15 +236,7 @@ def media_upload_captions(module_key: str) -> Any:
             flash(
                 _("The captions were saved in the draft as media/%(name)s.", name=name), "success"
             )
-            if long_cues:
-                flash(
-                    _(
-                        "%(num)s cues are longer than two lines of 42 characters: the check "
-                        "lists them as a quality problem. Shorter cues are easier to read.",
-                        num=long_cues,
-                    ),
-                    "info",
-                )
+            _flash_long_cues(long_cues)
             return _back(module_key, "media-videos")
     return _page(info, status=422, captions=form)
 
@@ -286,15 +291,7 @@ def media_replace(module_key: str) -> Any:
             form_error(form.replace, changed)
         else:
             flash(_("media/%(name)s was replaced in the draft.", name=name), "success")
-            if long_cues:
-                flash(
-                    _(
-                        "%(num)s cues are longer than two lines of 42 characters: the check "
-                        "lists them as a quality problem. Shorter cues are easier to read.",
-                        num=long_cues,
-                    ),
-                    "info",
-                )
+            _flash_long_cues(long_cues)
             return _back(module_key, "media-files")
     return _page(info, status=422, replace=form)
 
